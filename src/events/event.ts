@@ -98,6 +98,8 @@ export const messageEventSchema = z.object({
   content: z.string(),
   /** Who wrote a user message (a login, "cli"...); absent for the LLM's own messages. */
   sender: z.string().optional(),
+  /** A nudge the runtime sent on its own (e.g. "continue, or call finish"), not a person's words. */
+  automatic: z.boolean().optional(),
   llmResponseId: z.string().optional(),
   llm: llmCallMetricsSchema.optional(),
 });
@@ -139,8 +141,12 @@ export const observationEventSchema = z.object({
 export const agentErrorEventSchema = z.object({
   ...base,
   kind: z.literal('agent_error'),
+  thought: z.string(),
   toolCallId: z.string(),
+  /** The tool name exactly as the LLM wrote it (it may name no tool at all). */
   toolName: z.string(),
+  /** The raw argument text the LLM sent, kept so the prompt can show the LLM its own call. */
+  rawArguments: z.string(),
   error: z.string(),
   llmResponseId: z.string(),
   llm: llmCallMetricsSchema.optional(),
