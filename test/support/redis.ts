@@ -15,9 +15,13 @@ export async function connectTestRedis(env: NodeJS.ProcessEnv = process.env): Pr
     // Fail fast instead of reconnecting forever when nothing listens.
     retryStrategy: () => null,
   });
+  // The failure reaches us through connect(); without a listener ioredis also prints it as unhandled.
+  const quiet = (): void => {};
+  redis.on('error', quiet);
   try {
     await redis.connect();
     await redis.ping();
+    redis.off('error', quiet);
   } catch (error) {
     redis.disconnect();
     const reason = error instanceof Error ? error.message : String(error);
