@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { writeSync } from 'node:fs';
 import {
   type FileHandle,
   mkdir,
@@ -106,11 +107,10 @@ export function createFileEventStore(options: FileEventStoreOptions): FileEventS
         checkBatch(runId, events, writer.lastSeq);
         const data = Buffer.from(events.map((event) => `${encodeEvent(event)}\n`).join(''), 'utf8');
         try {
+          // A synchronous write into the page cache takes microseconds; going through the thread pool
+          // cost more than the write itself and doubled the latency of a non-fsync append.
           let written = 0;
-          while (written < data.length) {
-            const { bytesWritten } = await writer.handle.write(data, written, data.length - written);
-            written += bytesWritten;
-          }
+          while (written < data.length) written += writeSync(writer.handle.fd, data, written);
           if (sync) await writer.handle.datasync();
         } catch (error) {
           // The file may now end in a partial batch: reopen (and truncate it) on the next append.
