@@ -19,7 +19,9 @@ export interface RedisEventStoreOptions {
  *
  * Appends run as one Lua script: it checks that the batch starts right after the stream's last entry
  * and adds every event with its explicit id, so a batch lands whole or not at all and a stale writer
- * is refused. The ids make Redis itself refuse a duplicate or out-of-order entry as well. Not for
+ * is refused. The ids make Redis itself refuse a duplicate or out-of-order entry as well (a refused
+ * first XADD is reported as a conflict; later ones cannot be refused once the first id was accepted,
+ * short of Redis failing mid-script, e.g. out of memory, which Lua cannot roll back). Not for
  * Redis Cluster as is: the script touches the stream and the run set, which hash to different slots.
  */
 const APPEND_SCRIPT = `

@@ -157,6 +157,34 @@ describe('file event store', () => {
     expect(await readFile(join(dir, 'run-1', 'writer.lock'), 'utf8')).toBe(`${process.pid}\n`);
   });
 
+  it('lets only one of two writers take over the same stale lock', async () => {
+    const store = open();
+    await store.append('run-1', makeEvents('run-1', 1));
+    await store.close();
+    const { stdout } = await run(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    await writeFile(join(dir, 'run-1', 'writer.lock'), `${stdout}\n`);
+    const results = await Promise.allSettled([
+      open().append('run-1', makeEvents('run-1', 2)),
+      open().append('run-1', makeEvents('run-1', 2)),
+    ]);
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    expect(results.find((result) => result.status === 'rejected')).toMatchObject({
+      reason: expect.any(RunLockedError),
+    });
+    expect(await open().read('run-1')).toEqual(makeEvents('run-1', 1, 2));
+  });
+
+  it('finishes appends already queued when closed', async () => {
+    const store = open();
+    const pending = [
+      store.append('run-1', makeEvents('run-1', 1)),
+      store.append('run-1', makeEvents('run-1', 2)),
+    ];
+    await store.close();
+    await Promise.all(pending);
+    expect(await open().read('run-1')).toEqual(makeEvents('run-1', 1, 2));
+  });
+
   it('takes over a lock carrying our own pid that this process does not hold (a restarted container)', async () => {
     const store = open();
     await store.append('run-1', makeEvents('run-1', 1));
