@@ -24,7 +24,7 @@ export interface StoreHarness {
 
 /** The behaviour every EventStore must share; call inside a `describe` per store. */
 export function eventStoreContract(harness: StoreHarness): void {
-  let subject: StoreUnderTest;
+  let subject: StoreUnderTest | undefined;
   let store: EventStore;
 
   beforeEach(async () => {
@@ -32,8 +32,14 @@ export function eventStoreContract(harness: StoreHarness): void {
     store = subject.store;
   });
   afterEach(async () => {
-    await subject.dispose();
+    // Missing when create() failed (Redis unreachable): that failure is the one to show.
+    await subject?.dispose();
+    subject = undefined;
   });
+  const damage = (runId: string, seq: number, raw: string): Promise<void> => {
+    if (subject === undefined) throw new Error('no store under test');
+    return subject.writeRawRecord(runId, seq, raw);
+  };
 
   it('reads back appended events in order, equal to what was written', async () => {
     const events = makeEvents('run-a', 1, 5);
@@ -121,7 +127,7 @@ export function eventStoreContract(harness: StoreHarness): void {
 
   it('names the run and seq of a stored record that does not parse', async () => {
     await store.append('run-a', makeEvents('run-a', 1, 2));
-    await subject.writeRawRecord('run-a', 3, '{"id":"x","kind":"no-such-kind"}');
+    await damage('run-a', 3, '{"id":"x","kind":"no-such-kind"}');
     const failure = await store.read('run-a').catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(CorruptEventError);
     expect(failure).toMatchObject({ runId: 'run-a', seq: 3 });
@@ -132,7 +138,7 @@ export function eventStoreContract(harness: StoreHarness): void {
 
   it('names the run and seq of a stored record that is not JSON', async () => {
     await store.append('run-a', makeEvents('run-a', 1));
-    await subject.writeRawRecord('run-a', 2, 'not json at all');
+    await damage('run-a', 2, 'not json at all');
     await expect(store.read('run-a', 1)).rejects.toMatchObject({
       name: 'CorruptEventError',
       runId: 'run-a',

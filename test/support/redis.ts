@@ -16,7 +16,10 @@ export async function connectTestRedis(env: NodeJS.ProcessEnv = process.env): Pr
     retryStrategy: () => null,
   });
   // The failure reaches us through connect(); without a listener ioredis also prints it as unhandled.
-  const quiet = (): void => {};
+  let lastError: unknown;
+  const quiet = (error: unknown): void => {
+    lastError = error;
+  };
   redis.on('error', quiet);
   try {
     await redis.connect();
@@ -24,12 +27,14 @@ export async function connectTestRedis(env: NodeJS.ProcessEnv = process.env): Pr
     redis.off('error', quiet);
   } catch (error) {
     redis.disconnect();
-    const reason = error instanceof Error ? error.message : String(error);
+    // connect() only says "Connection is closed"; the error event carries the reason (ECONNREFUSED...).
+    const cause = lastError ?? error;
+    const reason = (cause instanceof Error ? cause.message : String(cause)).replace(/\.$/, '');
     const hint =
       env.CI === 'true'
         ? 'CI must provide Redis for these tests (start it in .ci/run before the tests).'
         : `Start one with: ${START_REDIS_COMMAND} (or set REDIS_URL).`;
-    throw new Error(`Redis is not reachable at ${url}: ${reason}. ${hint}`, { cause: error });
+    throw new Error(`Redis is not reachable at ${url}: ${reason}. ${hint}`, { cause });
   }
   return redis;
 }
