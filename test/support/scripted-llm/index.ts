@@ -1,3 +1,4 @@
+export { openAiContractValidator } from './openai-contract.js';
 export type {
   RecordedRequest,
   Script,
