@@ -38,7 +38,8 @@ export class RunLog {
 
   /** Opens a run, new or existing, by reading its whole log. */
   static async open(store: EventStore, runId: string, deps: RunLogDeps = {}): Promise<RunLog> {
-    const events = await store.read(runId);
+    // A run with no events is a new run (stores refuse to read one, so ask for its length first).
+    const events = (await store.lastSeq(runId)) === 0 ? [] : await store.read(runId);
     return new RunLog(runId, store, events, deriveRunState(runId, events), deps);
   }
 
