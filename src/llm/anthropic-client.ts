@@ -22,6 +22,7 @@ import { type LlmClientDeps, type ProviderLlmClient, resolveDeps } from './llm-c
 import type { LlmProfile } from './llm-profile.js';
 import { resolvePrice, type TokenUsage } from './pricing.js';
 import type { ChatMessage, LlmCallOptions, LlmRequest, LlmResponse, ToolCall } from './types.js';
+import { withDeadline } from './with-deadline.js';
 import { retryPolicyOf, withRetries } from './with-retries.js';
 
 const ANTHROPIC_API = 'https://api.anthropic.com';
@@ -62,7 +63,10 @@ export function createAnthropicClient(profile: LlmProfile, deps?: LlmClientDeps)
     pricing,
     complete(request, options = {}) {
       return withRetries(
-        () => attempt(request, options),
+        () =>
+          withDeadline(profile.timeoutMs, profile.name, options.signal, (signal) =>
+            attempt(request, { ...options, signal }),
+          ),
         (err) => classifyAnthropicFailure(err, profile.name, d.now()),
         retryPolicyOf(profile),
         d,

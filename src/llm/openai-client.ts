@@ -16,6 +16,7 @@ import { type LlmClientDeps, type ProviderLlmClient, resolveDeps } from './llm-c
 import type { LlmProfile } from './llm-profile.js';
 import { resolvePrice, type TokenUsage } from './pricing.js';
 import type { ChatMessage, LlmCallOptions, LlmRequest, LlmResponse, ToolCall } from './types.js';
+import { withDeadline } from './with-deadline.js';
 import { retryPolicyOf, withRetries } from './with-retries.js';
 
 const OPENAI_API = 'https://api.openai.com/v1';
@@ -57,7 +58,10 @@ export function createOpenAiClient(profile: LlmProfile, deps?: LlmClientDeps): P
     pricing,
     complete(request, options = {}) {
       return withRetries(
-        () => attempt(request, options),
+        () =>
+          withDeadline(profile.timeoutMs, profile.name, options.signal, (signal) =>
+            attempt(request, { ...options, signal }),
+          ),
         (err) => classifyOpenAiFailure(err, profile.name, d.now()),
         retryPolicyOf(profile),
         d,

@@ -175,6 +175,18 @@ describe.each(['openai', 'anthropic'] as const)('%s client retries', (provider) 
     expect(server.requests).toHaveLength(2);
   });
 
+  test('a stream that stalls half-way hits the deadline and is retried', async () => {
+    const { client, server, retries } = await setup([{ fault: 'stall-mid-stream' }, { text: 'complete' }], {
+      stream: true,
+      timeoutMs: 200,
+    });
+
+    await expect(client.complete(REQUEST)).resolves.toMatchObject({ content: 'complete' });
+
+    expect(server.requests).toHaveLength(2);
+    expect(retries[0]?.error.kind).toBe('timeout');
+  });
+
   test('aborting an in-flight call stops it at once with kind aborted', async () => {
     const { client, server } = await setup(() => ({ fault: 'hang' }));
     const controller = new AbortController();

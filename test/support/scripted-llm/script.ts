@@ -51,6 +51,8 @@ export type ScriptedFault =
   | { fault: 'drop' }
   /** Streaming requests get the first events, then the socket is destroyed (plain ones: like `drop`). */
   | { fault: 'drop-mid-stream' }
+  /** Streaming requests get the first events, then nothing more (plain ones: like `hang`). */
+  | { fault: 'stall-mid-stream' }
   /** The request is never answered (until the client aborts or times out, or the server closes). */
   | { fault: 'hang' };
 

@@ -131,9 +131,10 @@ export async function startScriptedLlmServer(
       case 'drop':
         req.socket.destroy();
         return;
-      case 'drop-mid-stream': {
+      case 'drop-mid-stream':
+      case 'stall-mid-stream': {
         if (!request.stream) {
-          req.socket.destroy();
+          if (fault.fault === 'drop-mid-stream') req.socket.destroy();
           return;
         }
         const ctx: WireContext = {
@@ -146,7 +147,7 @@ export async function startScriptedLlmServer(
         const frames = api === 'openai' ? openAiStreamFrames(reply, ctx) : anthropicStreamFrames(reply, ctx);
         writeFrames(res, frames.slice(0, 3));
         // Let the first frames leave before the socket dies, so the client sees a stream cut mid-way.
-        setTimeout(() => req.socket.destroy(), 20);
+        if (fault.fault === 'drop-mid-stream') setTimeout(() => req.socket.destroy(), 20);
         return;
       }
     }
