@@ -1,0 +1,72 @@
+import type { SecurityVerdict } from '../events/event.js';
+import { codeExecutionRule } from './rules/code-execution.js';
+import { credentialAccessRule } from './rules/credential-access.js';
+import { destructiveDeleteRule } from './rules/destructive-delete.js';
+import { fileWritesRule } from './rules/file-writes.js';
+import { forkBombFindings } from './rules/fork-bomb.js';
+import { gitCommandsRule } from './rules/git-commands.js';
+import { scanInterpreterCode } from './rules/interpreter-code.js';
+import { networkExfiltrationRule } from './rules/network-exfiltration.js';
+import { packagePublishRule } from './rules/package-publish.js';
+import { privilegeRule } from './rules/privilege-and-permissions.js';
+import { type CommandRule, type Finding, finding, type RuleContext } from './rules/rule.js';
+import { systemStateRule } from './rules/system-state.js';
+import { commandViews } from './shell/command-views.js';
+import { parseShell } from './shell/parse-shell.js';
+import { verdictOf } from './verdict-of.js';
+
+export const SHELL_RULES: readonly CommandRule[] = [
+  codeExecutionRule,
+  destructiveDeleteRule,
+  credentialAccessRule,
+  networkExfiltrationRule,
+  gitCommandsRule,
+  privilegeRule,
+  fileWritesRule,
+  systemStateRule,
+  packagePublishRule,
+];
+
+/** `bash -c "eval \"$(echo .. | base64 -d)\""` nests; past this depth we stop and say UNKNOWN. */
+const MAX_DEPTH = 5;
+
+export interface RateShellOptions {
+  /** Absolute path of the workspace the command runs in (its working directory). */
+  readonly workspaceRoot: string;
+}
+
+/**
+ * Rates one terminal command. Pure: the command is parsed (never run), every command it would run —
+ * through pipelines, lists, subshells, substitutions, `bash -c`/`eval` strings, decoded payloads and
+ * interpreter one-liners — goes through the rules, and the worst finding decides. Text the parser
+ * cannot read is UNKNOWN, never LOW.
+ */
+export function rateShellCommand(command: string, { workspaceRoot }: RateShellOptions): SecurityVerdict {
+  return verdictOf(rateScript(command, workspaceRoot, 0));
+}
+
+/** The findings behind a rating, for the bench and for rules that embed scripts. */
+export function rateScript(source: string, workspaceRoot: string, depth: number): Finding[] {
+  if (source.trim() === '') return [];
+  if (depth > MAX_DEPTH) return [finding('nesting-too-deep', 'UNKNOWN', source)];
+  const parsed = parseShell(source, workspaceRoot);
+  const findings: Finding[] = [];
+  if (!parsed.ok) findings.push(finding('unparseable', 'UNKNOWN', `${parsed.error}: ${parsed.fragment}`));
+  const rateEmbedded = (script: string): Finding[] => rateScript(script, workspaceRoot, depth + 1);
+  const context: RuleContext = {
+    workspaceRoot,
+    downloadedFiles: new Set(),
+    rateEmbedded,
+    rateCode: (code, language) =>
+      depth >= MAX_DEPTH
+        ? [finding('nesting-too-deep', 'UNKNOWN', code)]
+        : scanInterpreterCode(code, language, { workspaceRoot, rateEmbedded }),
+  };
+  for (const shellCommand of parsed.commands) {
+    for (const view of commandViews(shellCommand)) {
+      for (const rule of SHELL_RULES) findings.push(...rule(view, context));
+    }
+  }
+  findings.push(...forkBombFindings(parsed.functions));
+  return findings;
+}

@@ -1,0 +1,86 @@
+import { type CommandRule, finding } from './rule.js';
+
+/** `program subcommand...` prefixes that publish to a public registry or change what is published. */
+const PUBLISHING: readonly (readonly string[])[] = [
+  ['npm', 'publish'],
+  ['npm', 'unpublish'],
+  ['npm', 'deprecate'],
+  ['npm', 'dist-tag', 'add'],
+  ['npm', 'owner', 'add'],
+  ['npm', 'access'],
+  ['yarn', 'publish'],
+  ['yarn', 'npm', 'publish'],
+  ['pnpm', 'publish'],
+  ['bun', 'publish'],
+  ['lerna', 'publish'],
+  ['changeset', 'publish'],
+  ['twine', 'upload'],
+  ['poetry', 'publish'],
+  ['flit', 'publish'],
+  ['hatch', 'publish'],
+  ['uv', 'publish'],
+  ['pdm', 'publish'],
+  ['cargo', 'publish'],
+  ['cargo', 'yank'],
+  ['cargo', 'owner'],
+  ['gem', 'push'],
+  ['gem', 'yank'],
+  ['gem', 'owner'],
+  ['docker', 'push'],
+  ['podman', 'push'],
+  ['buildah', 'push'],
+  ['docker', 'login'],
+  ['helm', 'push'],
+  ['crane', 'push'],
+  ['skopeo', 'copy'],
+  ['mvn', 'deploy'],
+  ['gradle', 'publish'],
+  ['gradlew', 'publish'],
+  ['dotnet', 'nuget', 'push'],
+  ['nuget', 'push'],
+  ['gh', 'release', 'create'],
+  ['gh', 'release', 'upload'],
+  ['vsce', 'publish'],
+  ['ovsx', 'publish'],
+  ['pod', 'trunk', 'push'],
+  ['dart', 'pub', 'publish'],
+  ['flutter', 'pub', 'publish'],
+  ['mix', 'hex.publish'],
+  ['jsr', 'publish'],
+  ['deno', 'publish'],
+];
+
+/** Publishing a package or image: irreversible, public, and outside the PR the run is meant to open. */
+export const packagePublishRule: CommandRule = (view) => {
+  const words = [view.name, ...view.args.filter((a) => !a.startsWith('-'))];
+  for (const prefix of PUBLISHING) {
+    if (prefix.every((part, index) => words[index] === part))
+      return [finding('package-publish', 'HIGH', view.command.raw)];
+  }
+  // `python -m twine upload`, `npx lerna publish`, `./gradlew publish`.
+  if (/^(python[\d.]*|npx|pnpx|bunx)$/.test(view.name) || view.name === 'gradlew') {
+    const text = view.args.join(' ');
+    if (
+      /\b(twine upload|lerna publish|changeset publish|np\b|semantic-release|release-it)\b/.test(text) ||
+      /(^|\s)publish\w*(\s|$)/.test(text)
+    ) {
+      return [finding('package-publish', 'HIGH', view.command.raw)];
+    }
+  }
+  if (
+    view.name === 'gh' &&
+    view.args[0] === 'repo' &&
+    /^(delete|archive|edit|rename)$/.test(view.args[1] ?? '')
+  ) {
+    return [finding('repository-admin', 'HIGH', view.command.raw)];
+  }
+  if (
+    view.name === 'gh' &&
+    (view.args[0] === 'secret' ||
+      view.args[0] === 'variable' ||
+      (view.args[0] === 'pr' && view.args[1] === 'merge'))
+  ) {
+    return [finding('repository-admin', 'HIGH', view.command.raw)];
+  }
+  return [];
+};
