@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +18,9 @@ let root: string;
 let workspace: Workspace;
 
 const git = (...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: root }).toString();
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+    cwd: root,
+  }).toString();
 
 beforeEach(() => {
   root = realpathSync(mkdtempSync(join(tmpdir(), 'hb-ws-')));
@@ -32,7 +42,9 @@ describe('paths stay inside the workspace', () => {
   });
 
   it('refuses an escape through ..', async () => {
-    await expect(workspace.readFile(join(root, '../../etc/passwd'))).rejects.toBeInstanceOf(WorkspacePathError);
+    await expect(workspace.readFile(join(root, '../../etc/passwd'))).rejects.toBeInstanceOf(
+      WorkspacePathError,
+    );
     await expect(workspace.readFile('/proc/self/environ')).rejects.toBeInstanceOf(WorkspacePathError);
     await expect(workspace.writeFile(join(root, '..', 'outside.txt'), 'x')).rejects.toBeInstanceOf(
       WorkspacePathError,
@@ -41,7 +53,9 @@ describe('paths stay inside the workspace', () => {
 
   it('refuses an escape through a symlink to /etc, for reads, writes and listings', async () => {
     symlinkSync('/etc', join(root, 'etc-link'));
-    await expect(workspace.readFile(join(root, 'etc-link/passwd'))).rejects.toBeInstanceOf(WorkspacePathError);
+    await expect(workspace.readFile(join(root, 'etc-link/passwd'))).rejects.toBeInstanceOf(
+      WorkspacePathError,
+    );
     await expect(workspace.writeFile(join(root, 'etc-link/new-file'), 'x')).rejects.toBeInstanceOf(
       WorkspacePathError,
     );
