@@ -21,7 +21,7 @@ export type ParsedToolCall =
       tool: AnyToolDefinition;
       args: Record<string, unknown>;
       securityRisk: Risk;
-      summary: string | undefined;
+      summary?: string;
     }
   | { ok: false; error: string };
 

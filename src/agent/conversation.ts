@@ -224,7 +224,14 @@ export class Conversation {
   private async executePending(signal: AbortSignal): Promise<void> {
     for (const action of [...this.state.pendingActions]) {
       if (signal.aborted || this.state.status !== 'running') return;
-      const outcome = await executeAction(action, this.agent.tools, this.toolContext(signal));
+      let outcome: NewEvent[];
+      try {
+        outcome = await executeAction(action, this.agent.tools, this.toolContext(signal));
+      } catch (error) {
+        // Cancelled mid-action: the action stays pending and the loop records the interrupt.
+        if (signal.aborted) return;
+        throw error;
+      }
       await this.log.append(outcome);
     }
   }

@@ -1,5 +1,5 @@
-import type { RunEvent } from '../events/event.js';
 import type { RunState } from '../agent/run-state.js';
+import type { RunEvent } from '../events/event.js';
 
 const MAX_LINES = 12;
 

@@ -67,7 +67,9 @@ describe('buildLlmMessages', () => {
       ],
     });
     expect(
-      JSON.parse((messages[2] as { toolCalls: { arguments: string }[] }).toolCalls[0]?.arguments ?? ''),
+      JSON.parse(
+        (messages[2] as unknown as { toolCalls: { arguments: string }[] }).toolCalls[0]?.arguments ?? '',
+      ),
     ).toEqual({
       command: 'echo c1',
       summary: 'run c1',

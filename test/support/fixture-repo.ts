@@ -15,10 +15,22 @@ export async function createBuggyRepo(): Promise<string> {
     path.join(root, 'test.js'),
     "import assert from 'node:assert';\nimport { add } from './src/math.js';\n\nassert.strictEqual(add(2, 3), 5);\nconsole.log('all tests passed');\n",
   );
-  await writeFile(path.join(root, 'package.json'), '{ "name": "fixture", "type": "module", "private": true }\n');
+  await writeFile(
+    path.join(root, 'package.json'),
+    '{ "name": "fixture", "type": "module", "private": true }\n',
+  );
   const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe' });
   git('init', '--quiet', '--initial-branch=main');
   git('add', '.');
-  git('-c', 'user.name=fixture', '-c', 'user.email=fixture@example.invalid', 'commit', '--quiet', '-m', 'Initial commit');
+  git(
+    '-c',
+    'user.name=fixture',
+    '-c',
+    'user.email=fixture@example.invalid',
+    'commit',
+    '--quiet',
+    '-m',
+    'Initial commit',
+  );
   return root;
 }

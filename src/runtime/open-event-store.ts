@@ -1,0 +1,19 @@
+import type { Config } from '../config/load-config.js';
+import type { EventStore } from '../events/event-store.js';
+import { createFileEventStore } from '../events/file-event-store.js';
+import { createRedisEventStore } from '../events/redis-event-store.js';
+
+/** The store config names; `dirOverride` (the CLI's --events) wins for the file store. */
+export function openEventStore(config: Config, dirOverride?: string): EventStore {
+  if (dirOverride !== undefined) return createFileEventStore({ dir: dirOverride });
+  switch (config.eventStore.kind) {
+    case 'file':
+      return createFileEventStore({ dir: config.eventStore.dir });
+    case 'redis':
+      return createRedisEventStore({ redis: config.eventStore.url, prefix: 'handsbot' });
+    default: {
+      const unreachable: never = config.eventStore;
+      return unreachable;
+    }
+  }
+}
