@@ -51,7 +51,10 @@ export async function startScriptedConversation(
   let ids = 0;
   const deps = {
     outputDir,
-    now: () => new Date((clock += 1000)),
+    now: () => {
+      clock += 1000;
+      return new Date(clock);
+    },
     newId: () => `ev-${++ids}`,
   };
   const conversation = await Conversation.start({
