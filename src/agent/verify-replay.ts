@@ -29,7 +29,7 @@ export async function verifyReplay(
   options: { originalRoot: string; outputDir: string; signal?: AbortSignal },
 ): Promise<ReplayReport> {
   const observations = new Map<string, ObservationEvent>();
-  for (const event of events) if (event.kind === 'observation') observations.set(event.toolCallId, event);
+  for (const event of events) if (event.kind === 'observation') observations.set(event.actionId, event);
   const scratch = new Map<string, unknown>();
   const toFresh = (text: string) => text.split(options.originalRoot).join(workspace.root);
   const toOriginal = (text: string) => text.split(workspace.root).join(options.originalRoot);
@@ -39,7 +39,7 @@ export async function verifyReplay(
   for (const event of events) {
     recorded = reduceRunState(recorded, event);
     if (event.kind !== 'action') continue;
-    const expected = observations.get(event.toolCallId);
+    const expected = observations.get(event.id);
     if (!expected) continue;
     const action = { ...event, arguments: mapStrings(event.arguments, toFresh) };
     const [observation] = await executeAction(action, tools, {
