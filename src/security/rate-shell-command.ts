@@ -55,7 +55,7 @@ export function rateScript(source: string, workspaceRoot: string, depth: number)
   const rateEmbedded = (script: string): Finding[] => rateScript(script, workspaceRoot, depth + 1);
   const context: RuleContext = {
     workspaceRoot,
-    downloadedFiles: new Set(),
+    writtenFiles: new Map(),
     rateEmbedded,
     rateCode: (code, language) =>
       depth >= MAX_DEPTH

@@ -7,35 +7,11 @@ import {
   readsCodeFromStdin,
   shellCommandString,
 } from '../shell/interpreters.js';
+import { DECODERS, DOWNLOADERS, RAW_NETWORK_CLIENTS } from '../shell/program-sets.js';
 import type { ShellCommand, ShellWord } from '../shell/shell-ir.js';
-import { DECODERS, stdinText } from '../shell/stdin-text.js';
-import { type CommandRule, type Finding, finding, operands } from './rule.js';
-
-export const DOWNLOADERS = new Set([
-  'curl',
-  'wget',
-  'fetch',
-  'aria2c',
-  'http',
-  'https',
-  'xh',
-  'lwp-download',
-  'GET',
-  'lynx',
-  'invoke-webrequest',
-  'iwr',
-]);
-/** Clients that open a raw connection: their output piped into a shell is a remote shell. */
-export const RAW_NETWORK_CLIENTS = new Set([
-  'nc',
-  'ncat',
-  'netcat',
-  'telnet',
-  'socat',
-  'openssl',
-  'cryptcat',
-  'pwncat',
-]);
+import { stdinText } from '../shell/stdin-text.js';
+import { type CommandRule, type Finding, finding } from './rule.js';
+import { recordWrites, writtenScriptFindings } from './written-scripts.js';
 
 const nameOf = (command: ShellCommand): string => programName(command.words[0]?.value ?? '');
 const anyNamed = (commands: readonly ShellCommand[], names: ReadonlySet<string>): ShellCommand | undefined =>
@@ -89,18 +65,8 @@ export const codeExecutionRule: CommandRule = (view, context) => {
       findings.push(finding('reverse-shell', 'HIGH', `${command.raw} | ${socket.raw}`));
   }
 
-  const target = operands(view.args)[0];
-  if (
-    target !== undefined &&
-    (runsCode || target.startsWith('./')) &&
-    context.downloadedFiles.has(stripDotSlash(target))
-  ) {
-    findings.push(finding('download-exec', 'HIGH', command.raw));
-  }
-  if (context.downloadedFiles.has(stripDotSlash(view.words[0]?.value ?? ''))) {
-    findings.push(finding('download-exec', 'HIGH', command.raw));
-  }
-  recordDownloads(view.name, view.args, command, context.downloadedFiles);
+  findings.push(...writtenScriptFindings(view, runsCode, context));
+  recordWrites(view, context.writtenFiles);
   return findings;
 };
 
@@ -146,36 +112,4 @@ function suCommandString(view: Parameters<CommandRule>[0]): string | undefined {
   if (view.name !== 'su' && view.name !== 'runuser' && view.name !== 'sg') return undefined;
   const index = view.args.findIndex((a) => a === '-c' || a === '--command');
   return index < 0 ? undefined : view.args[index + 1];
-}
-
-function stripDotSlash(value: string): string {
-  return value.replace(/^\.\//, '');
-}
-
-/** Remembers files a downloader writes (`curl -o x.sh`, `wget -O x.sh`, `curl ... > x.sh`). */
-function recordDownloads(
-  name: string,
-  args: readonly string[],
-  command: ShellCommand,
-  downloaded: Set<string>,
-): void {
-  if (!DOWNLOADERS.has(name)) return;
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index] ?? '';
-    if (arg === '-o' || arg === '-O' || arg === '--output' || arg === '--output-document') {
-      const file = args[index + 1];
-      if (file !== undefined && file !== '-') downloaded.add(stripDotSlash(file));
-    } else if (arg.startsWith('--output=') || arg.startsWith('--output-document=')) {
-      downloaded.add(stripDotSlash(arg.slice(arg.indexOf('=') + 1)));
-    } else if (name === 'wget' && !arg.startsWith('-') && /^https?:\/\//.test(arg) && !args.includes('-O')) {
-      downloaded.add(arg.split('/').pop() ?? '');
-    } else if (name === 'curl' && (arg === '-O' || arg === '--remote-name')) {
-      const url = args.find((a) => /^https?:\/\//.test(a));
-      if (url !== undefined) downloaded.add(url.split('/').pop() ?? '');
-    }
-  }
-  for (const redirect of command.redirects) {
-    if ((redirect.op === '>' || redirect.op === '>>') && redirect.target !== undefined)
-      downloaded.add(stripDotSlash(redirect.target.value));
-  }
 }

@@ -33,9 +33,12 @@ const ENV_DUMP =
 const ENV_NAMED =
   /(os\.environ(\.get)?\s*[[(]\s*|os\.getenv\s*\(\s*|process\.env\s*\[\s*|\$ENV\{\s*|ENV\[\s*|getenv\(\s*)['"]?([A-Za-z_]\w*)|process\.env\.([A-Za-z_]\w*)/g;
 const DELETE_CALL =
-  /\b(shutil\.rmtree|os\.remove|os\.unlink|os\.rmdir|fs\.rm(Sync)?|fs\.rmdirSync|fs\.unlinkSync|rimraf|FileUtils\.rm_rf|File\.delete|unlink|rmtree)\s*\(\s*(['"`])([^'"`]*)\2/g;
+  /\b(shutil\.rmtree|os\.remove|os\.unlink|os\.rmdir|fs\.rm(?:Sync)?|fs\.rmdirSync|fs\.unlinkSync|rimraf|FileUtils\.rm_rf|File\.delete|unlink|rmtree)\s*\(\s*(['"`])([^'"`]*)\2/g;
 const FORK_BOMB =
   /fork\s*(\(\))?\s*while\s*fork|while\s*(True|1|true)\s*:\s*os\.fork|for\s*\(\s*;\s*;\s*\)\s*\{?\s*fork|while\s*\(\s*(1|true)\s*\)\s*\{?\s*(fork|child_process)/;
+/** Perl and Ruby quote-like operators: `q{...}`, `qx(...)`, `%q{...}`, `%x[...]`. */
+const QUOTE_LIKE =
+  /(?:%[qQwWx]?|\bq[qxw]?)\{([^}]*)\}|(?:%[qQwWx]?|\bq[qxw]?)\(([^)]*)\)|(?:%[qQwWx]|\bq[qxw]?)\[([^\]]*)\]/g;
 const STRING_LITERAL = /'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\]|\\.)*)`/g;
 
 export function scanInterpreterCode(code: string, language: string, context: CodeScanContext): Finding[] {
@@ -77,7 +80,7 @@ export function scanInterpreterCode(code: string, language: string, context: Cod
   }
   // Every string literal is rated as if it were a shell command or a path: `os.system('curl x|sh')`,
   // `open('/home/u/.ssh/id_rsa')`. Only real dangers count: a literal that is not shell is not UNKNOWN.
-  for (const literal of code.matchAll(STRING_LITERAL)) {
+  for (const literal of [...code.matchAll(STRING_LITERAL), ...code.matchAll(QUOTE_LIKE)]) {
     const text = literal[1] ?? literal[2] ?? literal[3] ?? '';
     if (text.trim() === '') continue;
     const unescaped = text.replace(/\\(['"`\\])/g, '$1');

@@ -30,8 +30,8 @@ export interface RuleContext {
   rateEmbedded(script: string): readonly Finding[];
   /** Rates the code of an interpreter one-liner (`python -c`, `node -e`...). */
   rateCode(code: string, language: string): readonly Finding[];
-  /** Files written by a downloader earlier in the script: running one later is running a download. */
-  readonly downloadedFiles: Set<string>;
+  /** Files the script wrote earlier (downloads, decoded payloads, echoed text): running one runs that. */
+  readonly writtenFiles: Map<string, WrittenFile>;
 }
 
 export type CommandRule = (view: CommandView, context: RuleContext) => readonly Finding[];
@@ -69,4 +69,10 @@ export function hasFlag(args: readonly string[], short: string, ...long: readonl
       long.some((l) => arg === l || arg.startsWith(`${l}=`)) ||
       (short !== '' && /^-[a-zA-Z0-9]+$/.test(arg) && !arg.startsWith('--') && arg.slice(1).includes(short)),
   );
+}
+
+/** What the script put in a file it wrote: `origin` says how, `text` what, when the script spells it out. */
+export interface WrittenFile {
+  readonly origin: 'download' | 'decoded' | 'text';
+  readonly text: string | undefined;
 }

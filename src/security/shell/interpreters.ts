@@ -1,4 +1,4 @@
-import type { CommandView } from '../rules/rule.js';
+import { type CommandView, operands } from '../rules/rule.js';
 
 export const SHELLS = new Set([
   'sh',
@@ -33,6 +33,7 @@ const CODE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
 
 /** `python3.12` → `python`, `perl5.36` → `perl`: versioned names are the same interpreter. */
 export function interpreterFamily(name: string): string {
+  if (/^[gmn]?awk$/.test(name)) return 'awk';
   const match = /^(python|pypy|perl|ruby|php|node|lua)[\d.]*$/.exec(name);
   if (match?.[1] === 'pypy') return 'python';
   return match?.[1] ?? name;
@@ -66,6 +67,12 @@ export function inlineCode(view: CommandView): { code: string; language: string 
   const options = CODE_OPTIONS[language];
   if (options === undefined) return undefined;
   const { args } = view;
+  if (language === 'awk') {
+    // awk's program is its first operand, unless `-f` names a file; its `system()` runs a shell.
+    if (args.includes('-f')) return undefined;
+    const code = operands(args, new Set(['-F', '-v', '--field-separator', '--assign']))[0];
+    return code === undefined ? undefined : { code, language };
+  }
   for (let index = 0; index < args.length; index++) {
     const arg = args[index] ?? '';
     if (options.includes(arg)) {

@@ -223,7 +223,8 @@ function readRedirect(node: Node, st: WalkState): ShellRedirect {
     for (const sub of body?.descendantsOfType('command_substitution') ?? []) walk(sub, st);
     return { op, target: undefined, body: body?.text ?? '', raw: node.text };
   }
-  const target = node.namedChildren.find((c) => c.type !== 'file_descriptor');
+  // Skip an ERROR node the grammar leaves in forms it lacks (`5<>file`): the file is still the target.
+  const target = node.namedChildren.find((c) => c.type !== 'file_descriptor' && c.type !== 'ERROR');
   return {
     op,
     target: target === undefined ? undefined : evalWord(target, st),

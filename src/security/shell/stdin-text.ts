@@ -2,23 +2,6 @@ import { programName } from './command-views.js';
 import type { ShellCommand } from './shell-ir.js';
 import { decodeCEscapes } from './unescape.js';
 
-/** Programs that turn an opaque payload back into text: feeding their output to a shell hides the code. */
-export const DECODERS = new Set([
-  'base64',
-  'base32',
-  'xxd',
-  'uudecode',
-  'openssl',
-  'gunzip',
-  'zcat',
-  'gzip',
-  'bzip2',
-  'xz',
-  'rev',
-  'tr',
-  'basenc',
-]);
-
 /**
  * The text a command reads on stdin, when the script itself spells it out: a here-string, a heredoc,
  * or a pipeline from `echo`/`printf`, through `base64 -d`, `xxd -r -p`, `rev` or `cat`. This is how
