@@ -1,9 +1,10 @@
 import { Conversation } from '../agent/conversation.js';
 import { createAgentSpec } from '../runtime/create-agent-spec.js';
+import { createConversationDeps } from '../runtime/create-conversation-deps.js';
 import { openEventStore } from '../runtime/open-event-store.js';
 import { readRunEvents } from '../runtime/read-run-events.js';
 import { createLocalWorkspace } from '../workspace/local-workspace.js';
-import { type CliContext, conversationDeps } from './cli-context.js';
+import type { CliContext } from './cli-context.js';
 import { driveConversation } from './drive-conversation.js';
 
 export interface ResumeCommandOptions {
@@ -49,7 +50,7 @@ export async function resumeCommand(options: ResumeCommandOptions, ctx: CliConte
         runId: options.runId,
         agent,
         workspace,
-        deps: conversationDeps(config, options.runId),
+        deps: createConversationDeps(config, options.runId),
       });
       ctx.stdout.write(
         `↺ resuming ${options.runId} at event ${conversation.state.lastSeq} (${conversation.state.status})\n`,

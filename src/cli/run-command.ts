@@ -4,10 +4,11 @@ import path from 'node:path';
 import { Conversation } from '../agent/conversation.js';
 import type { RunSettings } from '../events/event.js';
 import { createAgentSpec } from '../runtime/create-agent-spec.js';
+import { createConversationDeps } from '../runtime/create-conversation-deps.js';
 import { openEventStore } from '../runtime/open-event-store.js';
 import { readGitHead } from '../runtime/read-git-head.js';
 import { createLocalWorkspace } from '../workspace/local-workspace.js';
-import { type CliContext, conversationDeps } from './cli-context.js';
+import type { CliContext } from './cli-context.js';
 import { driveConversation } from './drive-conversation.js';
 
 export interface RunCommandOptions {
@@ -71,7 +72,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
       settings,
       task,
       sender: 'cli',
-      deps: conversationDeps(config, runId),
+      deps: createConversationDeps(config, runId),
     });
     return await driveConversation(conversation, { ...ctx, yes: options.yes });
   } finally {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInMemoryEventStore } from '../../src/events/index.js';
@@ -139,6 +139,88 @@ describe('a run', () => {
       expect(state.error?.detail).toMatch(/^monologue/);
       expect(conversation.events().filter((e) => e.kind === 'message' && e.automatic)).toHaveLength(3);
       expect(server.requests).toHaveLength(3);
+    } finally {
+      await workspace.close();
+    }
+  });
+});
+
+describe('secrets', () => {
+  it('masks a key and a token printed by a command before they reach the log or the next prompt', async () => {
+    const repo = await createBuggyRepo();
+    const token = `ghp_${'a1B2c3D4e5'.repeat(4)}`;
+    await writeFile(path.join(repo, '.env.local'), `LLM_KEY=sk-test-key-0123456789\nGH=${token}\n`);
+    server = await startScriptedLlmServer([
+      { toolCalls: [{ name: 'terminal', arguments: { command: 'cat .env.local' } }] },
+      { toolCalls: [{ name: 'finish', arguments: { message: 'read it' } }] },
+    ]);
+    const store = createInMemoryEventStore();
+    const { conversation, workspace } = await startScriptedConversation({
+      provider: 'openai',
+      server,
+      repo,
+      store,
+    });
+    try {
+      await conversation.run();
+      const stored = JSON.stringify(await store.read('run-scripted'));
+      expect(stored).toContain('LLM_KEY=<secret-hidden>');
+      expect(stored).not.toContain('sk-test-key-0123456789');
+      expect(stored).not.toContain(token);
+      const second = server.requests[1]?.raw ?? '';
+      expect(second).toContain('<secret-hidden>');
+      expect(second).not.toContain(token);
+      expect(second).not.toContain('sk-test-key-0123456789');
+    } finally {
+      await workspace.close();
+    }
+  });
+});
+
+describe('legacy tool names', () => {
+  it('shows the LLM execute_bash and str_replace_editor and runs its calls under those names', async () => {
+    const repo = await createBuggyRepo();
+    server = await startScriptedLlmServer([
+      { toolCalls: [{ name: 'execute_bash', arguments: { command: 'node test.js' } }] },
+      {
+        toolCalls: [
+          {
+            name: 'str_replace_editor',
+            arguments: {
+              command: 'str_replace',
+              path: path.join(repo, 'src/math.js'),
+              old_str: 'a - b',
+              new_str: 'a + b',
+            },
+          },
+        ],
+      },
+      { toolCalls: [{ name: 'finish', arguments: { message: 'fixed' } }] },
+    ]);
+    const { conversation, workspace } = await startScriptedConversation({
+      provider: 'openai',
+      server,
+      repo,
+      store: createInMemoryEventStore(),
+      env: { HANDSBOT_TOOL_NAMES: 'legacy' },
+    });
+    try {
+      expect((await conversation.run()).status).toBe('finished');
+      const names = server.requests[0]?.openai?.tools?.map((t) =>
+        t.type === 'function' ? t.function.name : '',
+      );
+      expect(names).toEqual(expect.arrayContaining(['execute_bash', 'str_replace_editor', 'finish']));
+      expect(names).not.toContain('terminal');
+      // The log keeps current names; the prompt shows the model the names it used.
+      expect(
+        conversation
+          .events()
+          .filter((e) => e.kind === 'action')
+          .map((e) => e.kind === 'action' && e.toolName),
+      ).toEqual(['terminal', 'file_editor', 'finish']);
+      const third = server.requests[2]?.openai?.messages ?? [];
+      expect(JSON.stringify(third)).toContain('"name":"str_replace_editor"');
+      expect(await readFile(path.join(repo, 'src/math.js'), 'utf8')).toContain('a + b');
     } finally {
       await workspace.close();
     }

@@ -5,6 +5,7 @@ import { Conversation } from '../../src/agent/conversation.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { EventStore, RunSettings } from '../../src/events/index.js';
 import { createAgentSpec } from '../../src/runtime/create-agent-spec.js';
+import { createConversationDeps } from '../../src/runtime/create-conversation-deps.js';
 import type { ConfirmationPolicy } from '../../src/security/confirmation-policy.js';
 import { createLocalWorkspace } from '../../src/workspace/index.js';
 import type { ScriptedLlmServer } from '../support/scripted-llm/index.js';
@@ -49,14 +50,14 @@ export async function startScriptedConversation(
   const outputDir = await mkdtemp(path.join(tmpdir(), 'handsbot-outputs-'));
   let clock = Date.UTC(2026, 0, 1);
   let ids = 0;
-  const deps = {
+  const deps = createConversationDeps(config, options.runId ?? 'run-scripted', {
     outputDir,
     now: () => {
       clock += 1000;
       return new Date(clock);
     },
     newId: () => `ev-${++ids}`,
-  };
+  });
   const conversation = await Conversation.start({
     store: options.store,
     runId: options.runId ?? 'run-scripted',
