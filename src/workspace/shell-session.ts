@@ -272,8 +272,10 @@ class PipeShellSession implements ShellSession {
       };
       if (hardMs !== undefined) timers.push(setTimeout(() => settle({ kind: 'hard' }), hardMs));
       else timers.push(setTimeout(() => settle({ kind: 'soft' }), this.maxWaitMs));
-      signal?.addEventListener('abort', onAbort, { once: true });
       this.notify = check;
+      // The signal may have fired while the shell was starting: an abort listener added now would never run.
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
       check();
     });
   }

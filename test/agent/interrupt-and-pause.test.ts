@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Conversation } from '../../src/agent/conversation.js';
+import { createInMemoryEventStore } from '../../src/events/index.js';
+import { waitFor } from '../cli/run-cli.js';
+import { createBuggyRepo } from '../support/fixture-repo.js';
+import {
+  lastToolResult,
+  type ScriptedLlmServer,
+  startScriptedLlmServer,
+} from '../support/scripted-llm/index.js';
+import { History } from './history.js';
+import { startScriptedConversation } from './scripted-agent.js';
+
+let server: ScriptedLlmServer | undefined;
+afterEach(async () => {
+  await server?.close();
+});
+
+describe('interrupting a run', () => {
+  it('stops a running command at once; the LLM later sees it was interrupted', async () => {
+    const repo = await createBuggyRepo();
+    server = await startScriptedLlmServer([
+      { toolCalls: [{ name: 'terminal', arguments: { command: 'touch started && sleep 30', timeout: 60 } }] },
+      (request) => ({
+        toolCalls: [{ name: 'finish', arguments: { message: `${lastToolResult(request)?.content}` } }],
+      }),
+    ]);
+    const { conversation, workspace } = await startScriptedConversation({
+      provider: 'openai',
+      server,
+      repo,
+      store: createInMemoryEventStore(),
+    });
+    try {
+      const controller = new AbortController();
+      const running = conversation.run(controller.signal);
+      await waitFor(() => existsSync(path.join(repo, 'started')), 10_000, 'the sleep to start');
+      const started = Date.now();
+      controller.abort();
+      const paused = await running;
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(paused.status).toBe('paused');
+      expect(paused.pauseReason).toBe('interrupted');
+      const observation = conversation.events().find((e) => e.kind === 'observation');
+      expect(observation?.kind === 'observation' && observation.exitCode).toBe(130);
+
+      const finished = await conversation.run();
+      expect(finished.status).toBe('finished');
+      expect(finished.finishMessage).toMatch(/exit code 130/);
+    } finally {
+      await workspace.close();
+    }
+  });
+
+  it('rejects, on resume, an action cut off before it could report, instead of running it blindly', async () => {
+    const repo = await createBuggyRepo();
+    server = await startScriptedLlmServer([
+      (request) => ({
+        toolCalls: [{ name: 'finish', arguments: { message: `${lastToolResult(request)?.content}` } }],
+      }),
+    ]);
+    const store = createInMemoryEventStore();
+    // A log that ends with an action and an interrupt, as a run cancelled mid-action leaves it.
+    const h = new History('run-interrupted').start({ workspace: { kind: 'local', root: repo } });
+    h.add({
+      kind: 'action',
+      source: 'agent',
+      thought: '',
+      toolName: 'terminal',
+      toolCallId: 'call_cut',
+      arguments: { command: 'touch must-not-run' },
+      securityRisk: 'LOW',
+      verdict: { risk: 'LOW', reasons: [] },
+      llmResponseId: 'r1',
+    });
+    h.add({ kind: 'pause', source: 'user', reason: 'interrupted' });
+    await store.append('run-interrupted', h.events);
+    const { agent, workspace } = await startScriptedConversation({ provider: 'openai', server, repo, store });
+    try {
+      const resumed = await Conversation.resume({
+        store,
+        runId: 'run-interrupted',
+        agent,
+        workspace,
+        deps: { outputDir: path.join(repo, '..', 'out') },
+      });
+      const state = await resumed.run();
+      expect(state.finishMessage).toBe(
+        'Action rejected: the run was interrupted before this action finished',
+      );
+      expect(existsSync(path.join(repo, 'must-not-run'))).toBe(false);
+    } finally {
+      await workspace.close();
+    }
+  });
+
+  it('pauses at the next step boundary when asked, and goes on from there', async () => {
+    const repo = await createBuggyRepo();
+    server = await startScriptedLlmServer([
+      { toolCalls: [{ name: 'terminal', arguments: { command: 'echo one' } }] },
+      { toolCalls: [{ name: 'finish', arguments: { message: 'done' } }] },
+    ]);
+    const { conversation, workspace } = await startScriptedConversation({
+      provider: 'anthropic',
+      server,
+      repo,
+      store: createInMemoryEventStore(),
+    });
+    try {
+      const unsubscribe = conversation.subscribe((event) => {
+        if (event.kind === 'observation') conversation.pause('maintainer asked');
+      });
+      const paused = await conversation.run();
+      unsubscribe();
+      expect(paused).toMatchObject({ status: 'paused', pauseReason: 'maintainer asked', iterations: 1 });
+      expect((await conversation.run()).status).toBe('finished');
+      expect(server.requests).toHaveLength(2);
+    } finally {
+      await workspace.close();
+    }
+  });
+});
