@@ -128,8 +128,11 @@ export function reduceRunState(state: RunState, event: RunEvent): RunState {
       return addLlmCall(next, event.kind === 'condensation' ? event.llm : undefined);
     case 'message':
       return addLlmCall(next, event.llm);
-    case 'action':
-      return addLlmCall({ ...next, pendingActions: [...next.pendingActions, event] }, event.llm);
+    case 'action': {
+      let folded = addLlmCall({ ...next, pendingActions: [...next.pendingActions, event] }, event.llm);
+      for (const call of event.verdict.llmCalls ?? []) folded = addLlmCall(folded, call);
+      return folded;
+    }
     case 'agent_error':
       return addLlmCall(next, event.llm);
     case 'observation': {

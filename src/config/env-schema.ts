@@ -151,6 +151,9 @@ export const envSchema = z.object({
     .enum(['LOW', 'MEDIUM', 'HIGH'])
     .default('HIGH')
     .describe('Lowest risk that waits (risky policy)'),
+  HANDSBOT_SECURITY_LLM: bool
+    .default(false)
+    .describe('Also have a model (the "security" route) rate every action'),
   HANDSBOT_SECRET_ENV: z
     .string()
     .default('')

@@ -21,6 +21,8 @@ export interface Config {
   readonly toolNames: 'current' | 'legacy';
   readonly condenser: CondenserSettings;
   readonly confirmationPolicy: ConfirmationPolicy;
+  /** Whether a model on the `security` route rates every action besides the rules and the agent's own rating. */
+  readonly securityLlm: boolean;
   /** Values masked in everything handsbot writes: LLM keys and the variables named in HANDSBOT_SECRET_ENV. */
   readonly secrets: readonly string[];
 }
@@ -76,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.HANDSBOT_CONFIRMATION === 'risky'
         ? { kind: 'risky', threshold: e.HANDSBOT_CONFIRMATION_THRESHOLD, unknownAs: 'MEDIUM' }
         : { kind: e.HANDSBOT_CONFIRMATION },
+    securityLlm: e.HANDSBOT_SECURITY_LLM,
     secrets: [
       ...new Set([
         ...profileKeys,

@@ -54,6 +54,8 @@ export type RiskReason = z.infer<typeof riskReasonSchema>;
 export const securityVerdictSchema = z.object({
   risk: riskSchema,
   reasons: z.array(riskReasonSchema),
+  /** LLM calls an analyzer made to reach the verdict: they count toward the run's cost like any other. */
+  llmCalls: z.array(llmCallMetricsSchema).optional(),
 });
 export type SecurityVerdict = z.infer<typeof securityVerdictSchema>;
 

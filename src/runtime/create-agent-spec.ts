@@ -5,8 +5,9 @@ import type { LlmClientDeps } from '../llm/llm-client-deps.js';
 import { createLlmClientFromProfile, createLlmRouter } from '../llm/llm-router.js';
 import type { LlmClient } from '../llm/types.js';
 import type { ConfirmationPolicy } from '../security/confirmation-policy.js';
-import { ensembleAnalyzer } from '../security/ensemble-analyzer.js';
+import { type EnsembleMember, ensembleAnalyzer } from '../security/ensemble-analyzer.js';
 import { llmDeclaredRiskAnalyzer } from '../security/llm-declared-risk-analyzer.js';
+import { createLlmRiskAnalyzer } from '../security/llm-risk-analyzer.js';
 import { ruleBasedAnalyzer } from '../security/rule-based-analyzer.js';
 import { createToolbox } from './create-toolbox.js';
 
@@ -35,6 +36,13 @@ export function createAgentSpec(config: Config, options: AgentSpecOptions): Agen
     throw new Error(`unknown model profile "${chosen}"; configured: ${Object.keys(profiles).join(', ')}`);
   }
   const agentRoute = chosen ? [chosen, ...llm.routes.agent.filter((n) => n !== chosen)] : llm.routes.agent;
+  const router = createLlmRouter({ profiles, routes: { ...llm.routes, agent: agentRoute } });
+  const analyzers: EnsembleMember[] = [
+    // A model that declares no risk says nothing; rules that cannot tell count as MEDIUM.
+    { analyzer: llmDeclaredRiskAnalyzer },
+    { analyzer: ruleBasedAnalyzer, unknownAs: 'MEDIUM' },
+  ];
+  if (config.securityLlm) analyzers.push({ analyzer: createLlmRiskAnalyzer(router.client('security')) });
   return Object.freeze({
     systemPrompt: buildSystemPrompt({
       workspaceRoot: options.workspaceRoot,
@@ -42,12 +50,8 @@ export function createAgentSpec(config: Config, options: AgentSpecOptions): Agen
       ...(options.repositoryInstructions ? { repositoryInstructions: options.repositoryInstructions } : {}),
     }),
     tools: createToolbox(config.toolNames),
-    llm: createLlmRouter({ profiles, routes: { ...llm.routes, agent: agentRoute } }),
-    analyzer: ensembleAnalyzer([
-      // A model that declares no risk says nothing; rules that cannot tell count as MEDIUM.
-      { analyzer: llmDeclaredRiskAnalyzer },
-      { analyzer: ruleBasedAnalyzer, unknownAs: 'MEDIUM' },
-    ]),
+    llm: router,
+    analyzer: ensembleAnalyzer(analyzers),
     confirmationPolicy: options.confirmationPolicy ?? config.confirmationPolicy,
     condenser: config.condenser,
     stuckDetection: true,

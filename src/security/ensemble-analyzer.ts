@@ -1,4 +1,4 @@
-import type { RiskReason, SecurityVerdict } from '../events/event.js';
+import type { LlmCallMetrics, RiskReason, SecurityVerdict } from '../events/event.js';
 import { type KnownRisk, maxRisk } from './risk-order.js';
 import type { ProposedAction, SecurityAnalyzer } from './security-analyzer.js';
 
@@ -22,14 +22,16 @@ export function ensembleAnalyzer(members: readonly EnsembleMember[]): SecurityAn
     async analyze(action: ProposedAction, signal?: AbortSignal): Promise<SecurityVerdict> {
       let risk: KnownRisk | null = null;
       const reasons: RiskReason[] = [];
+      const llmCalls: LlmCallMetrics[] = [];
       const verdicts = await Promise.all(members.map((member) => rate(member, action, signal)));
       for (const [i, verdict] of verdicts.entries()) {
         reasons.push(...verdict.reasons);
+        llmCalls.push(...(verdict.llmCalls ?? []));
         const unknownAs = members[i]?.unknownAs;
         const counted = verdict.risk === 'UNKNOWN' ? unknownAs : verdict.risk;
         if (counted !== undefined) risk = risk === null ? counted : maxRisk(risk, counted);
       }
-      return { risk: risk ?? 'UNKNOWN', reasons };
+      return { risk: risk ?? 'UNKNOWN', reasons, ...(llmCalls.length > 0 ? { llmCalls } : {}) };
     },
   };
 }
