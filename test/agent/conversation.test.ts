@@ -175,6 +175,32 @@ describe('secrets', () => {
       await workspace.close();
     }
   });
+  it('masks a secret the LLM itself writes in its reply before it is stored or sent back', async () => {
+    const repo = await createBuggyRepo();
+    const aws = 'AKIAIOSFODNN7EXAMPLE';
+    server = await startScriptedLlmServer([
+      {
+        text: `I found the key ${aws} in the docs.`,
+        toolCalls: [{ name: 'think', arguments: { thought: `note ${aws}` } }],
+      },
+      { toolCalls: [{ name: 'finish', arguments: { message: `done with ${aws}` } }] },
+    ]);
+    const store = createInMemoryEventStore();
+    const { conversation, workspace } = await startScriptedConversation({
+      provider: 'anthropic',
+      server,
+      repo,
+      store,
+    });
+    try {
+      const state = await conversation.run();
+      expect(state.finishMessage).toBe('done with <secret-hidden>');
+      expect(JSON.stringify(await store.read('run-scripted'))).not.toContain(aws);
+      expect(server.requests[1]?.raw).not.toContain(aws);
+    } finally {
+      await workspace.close();
+    }
+  });
 });
 
 describe('legacy tool names', () => {
