@@ -11,6 +11,9 @@ export interface RunLogDeps {
   redact?: <T>(value: T) => T;
 }
 
+/** Events between snapshots when the status does not change. */
+const SNAPSHOT_EVERY = 100;
+
 export type EventListener = (event: RunEvent, state: RunState) => void;
 
 /**
@@ -23,6 +26,7 @@ export class RunLog {
   private readonly now: () => Date;
   private readonly newId: () => string;
   private readonly redact: <T>(value: T) => T;
+  private snapshotSeq = 0;
 
   private constructor(
     readonly runId: string,
@@ -69,10 +73,16 @@ export class RunLog {
         ) as RunEvent,
     );
     await this.store.append(this.runId, stamped);
+    const statusBefore = this.currentState.status;
     for (const event of stamped) {
       this.events.push(event);
       this.currentState = reduceRunState(this.currentState, event);
       for (const listener of this.listeners) listener(event, this.currentState);
+    }
+    if (this.currentState.status !== statusBefore || seq - this.snapshotSeq >= SNAPSHOT_EVERY) {
+      // For readers that want a run's state without folding its log (run lists, dashboards).
+      await this.store.saveSnapshot(this.runId, { seq, state: this.currentState });
+      this.snapshotSeq = seq;
     }
     return stamped;
   }

@@ -37,6 +37,8 @@ describe('interrupting a run', () => {
       const controller = new AbortController();
       const running = conversation.run(controller.signal);
       await waitFor(() => existsSync(path.join(repo, 'started')), 10_000, 'the sleep to start');
+      // `touch` has finished; give bash a moment to fork `sleep`, so the C-c meets the sleep itself.
+      await new Promise((resolve) => setTimeout(resolve, 300));
       const started = Date.now();
       controller.abort();
       const paused = await running;

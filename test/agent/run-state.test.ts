@@ -122,3 +122,17 @@ describe('deriveRunState', () => {
     });
   });
 });
+
+describe('RunLog snapshots', () => {
+  it('keeps a snapshot of the derived state beside the log whenever the status changes', async () => {
+    const { RunLog } = await import('../../src/agent/run-log.js');
+    const { createInMemoryEventStore } = await import('../../src/events/index.js');
+    const store = createInMemoryEventStore();
+    const log = await RunLog.open(store, 'run-snap');
+    const h = new History('run-snap').start();
+    await log.append(h.events.map(({ id, runId, seq, timestamp, ...event }) => event));
+    const snapshot = await store.loadSnapshot('run-snap');
+    expect(snapshot?.seq).toBe(4);
+    expect(snapshot?.state).toMatchObject({ status: 'running', lastSeq: 4 });
+  });
+});
