@@ -91,14 +91,22 @@ export function buildLlmMessages(view: readonly ViewItem[], options: BuildMessag
   return messages;
 }
 
+/** Events are frozen, so each call's argument text is built once, not on every step that shows it. */
+const argumentText = new WeakMap<ActionEvent, string>();
+
 function toToolCall(call: CallEvent, options: BuildMessagesOptions): ToolCall {
   if (call.kind === 'agent_error') {
     return { id: call.toolCallId, name: call.toolName, arguments: call.rawArguments };
   }
-  const args: Record<string, unknown> = { ...call.arguments };
-  if (call.summary !== undefined) args.summary = call.summary;
-  if (call.securityRisk !== 'UNKNOWN') args.security_risk = call.securityRisk;
-  return { id: call.toolCallId, name: options.displayName(call.toolName), arguments: JSON.stringify(args) };
+  let text = argumentText.get(call);
+  if (text === undefined) {
+    const args: Record<string, unknown> = { ...call.arguments };
+    if (call.summary !== undefined) args.summary = call.summary;
+    if (call.securityRisk !== 'UNKNOWN') args.security_risk = call.securityRisk;
+    text = JSON.stringify(args);
+    argumentText.set(call, text);
+  }
+  return { id: call.toolCallId, name: options.displayName(call.toolName), arguments: text };
 }
 
 function toolResult(toolCallId: string, toolName: string, content: string, isError: boolean): ChatMessage {

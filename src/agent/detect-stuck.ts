@@ -29,12 +29,13 @@ interface Step {
  */
 export function detectStuck(events: readonly RunEvent[]): StuckVerdict | null {
   const tail = recentEvents(events);
+  const steps = stepsOf(tail);
   return (
     contextWindowLoop(events) ??
-    repeatedActionObservation(stepsOf(tail)) ??
-    repeatedActionError(stepsOf(tail)) ??
+    repeatedActionObservation(steps) ??
+    repeatedActionError(steps) ??
     monologue(tail) ??
-    alternating(stepsOf(tail))
+    alternating(steps)
   );
 }
 
@@ -143,7 +144,9 @@ function contextWindowLoop(events: readonly RunEvent[]): StuckVerdict | null {
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'undefined';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NewEvent, RunEvent } from '../events/event.js';
-import type { EventStore } from '../events/event-store.js';
+import { type EventStore, RunNotFoundError } from '../events/event-store.js';
 import { deriveRunState, type RunState, reduceRunState } from './run-state.js';
 
 /** Time and ids come in from outside so tests and replays are deterministic. */
@@ -42,8 +42,11 @@ export class RunLog {
 
   /** Opens a run, new or existing, by reading its whole log. */
   static async open(store: EventStore, runId: string, deps: RunLogDeps = {}): Promise<RunLog> {
-    // A run with no events is a new run (stores refuse to read one, so ask for its length first).
-    const events = (await store.lastSeq(runId)) === 0 ? [] : await store.read(runId);
+    // A run with no events is a new run; stores refuse to read one.
+    const events = await store.read(runId).catch((error: unknown) => {
+      if (error instanceof RunNotFoundError) return [];
+      throw error;
+    });
     return new RunLog(runId, store, events, deriveRunState(runId, events), deps);
   }
 
