@@ -20,9 +20,20 @@ export class GitCommandError extends Error {
     readonly exitCode: number | null,
     readonly detail: string,
   ) {
-    super(`git ${command} failed (${kind}${exitCode === null ? '' : `, exit ${exitCode}`}): ${detail}`);
+    const exit = exitCode === null ? '' : `, exit ${exitCode}`;
+    super(`git ${command} failed (${kind}${exit}): ${HINTS[kind]}${detail}`);
   }
 }
+
+/** Said first, because git's own words for these ("could not read Username…") mislead. */
+const HINTS: Record<GitFailureKind, string> = {
+  auth: 'the server refused the credentials (a wrong or expired token, or no access to the repository): ',
+  'not-found': 'the repository or ref does not exist or is not visible to this token: ',
+  network: '',
+  rejected: 'the server rejected the push: ',
+  aborted: '',
+  failed: '',
+};
 
 /** The branch name or target is not one the worker may push to; retrying cannot help. */
 export class BranchPolicyError extends Error {

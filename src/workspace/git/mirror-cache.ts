@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type EvictionResult, evictMirrors, LAST_USED_MARKER } from './evict-mirrors.js';
 import { GitCommandError } from './git-errors.js';
@@ -232,6 +232,7 @@ export class MirrorCache {
   ): Promise<void> {
     const dest = path.resolve(request.dest);
     await assertEmptyOrMissing(dest);
+    await mkdir(path.dirname(dest), { recursive: true });
     try {
       await this.git(
         path.dirname(dest),
