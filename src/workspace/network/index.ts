@@ -1,0 +1,35 @@
+export { EGRESS_LABELS } from './egress-labels.js';
+export {
+  type EgressLogger,
+  type EgressProxy,
+  type EgressProxyOptions,
+  startEgressProxy,
+} from './egress-proxy.js';
+export { RELAY_PORT } from './egress-relay.js';
+export {
+  compileEgressRules,
+  decideEgress,
+  type EgressDecision,
+  type EgressRules,
+  type EgressTarget,
+  isPublicAddress,
+  type Resolver,
+} from './egress-rules.js';
+export {
+  type AllowlistPolicy,
+  DEFAULT_EGRESS_PORTS,
+  DEFAULT_NETWORK_POLICY,
+  DEFAULT_REGISTRY_HOSTS,
+  type NetworkPolicy,
+  type NetworkPolicyInput,
+  networkPolicySchema,
+} from './network-policy.js';
+export {
+  DEFAULT_EGRESS_BRIDGE,
+  ensureEgressBridge,
+  type ProvisionEgressOptions,
+  type ProvisionedEgress,
+  provisionEgress,
+  proxyEnv,
+} from './provision-egress.js';
+export { type ReapEgressOptions, reapEgress } from './reap-egress.js';

@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import type Dockerode from 'dockerode';
+import { dockerStatus, EGRESS_LABELS } from './egress-labels.js';
+import { type EgressLogger, type EgressProxy, startEgressProxy } from './egress-proxy.js';
+import { RELAY_PORT, startEgressRelay } from './egress-relay.js';
+import type { Resolver } from './egress-rules.js';
+import type { NetworkPolicy } from './network-policy.js';
+
+export const DEFAULT_EGRESS_BRIDGE = 'handsbot-egress';
+
+export interface ProvisionEgressOptions {
+  docker: Dockerode;
+  logger: EgressLogger;
+  runId: string;
+  /** Image with `node` that runs the relay: the sandbox image. Only used for `allowlist`. */
+  relayImage: string;
+  /** Extra labels on everything created (e.g. the worker's id). */
+  labels?: Readonly<Record<string, string>>;
+  /** The proxy's name resolution (tests map names to their own servers). */
+  resolve?: Resolver;
+  /** The shared bridge between relays and the worker. */
+  egressBridge?: string;
+}
+
+/** What the sandbox container needs: where it is attached and the environment it gets. */
+export interface ProvisionedEgress {
+  readonly mode: NetworkPolicy['mode'];
+  /** `HostConfig.NetworkMode` for the sandbox container. */
+  readonly networkMode: string;
+  /** Proxy variables for `allowlist`; empty for `none` and `open`. Holds no secret. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Removes the relay and the run's network and stops the proxy. Never throws; failures are logged. */
+  release(): Promise<void>;
+}
+
+function networkName(runId: string, mode: string): string {
+  const safe = runId.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 40);
+  return `handsbot-${mode}-${safe}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Gives a run the network its policy asks for.
+ * - `none`: Docker's `none` network; the container has loopback only.
+ * - `open`: a bridge of its own, so concurrent runs cannot reach each other.
+ * - `allowlist`: an internal bridge of its own with no IPv4 address on the host side
+ *   (`inhibit_ipv4`), so the sandbox reaches neither the internet nor the host; on it a relay
+ *   container, also attached to the shared egress bridge, pipes connections to this worker's
+ *   proxy, which listens on that bridge's gateway and applies the allowlist.
+ */
+export async function provisionEgress(
+  policy: NetworkPolicy,
+  options: ProvisionEgressOptions,
+): Promise<ProvisionedEgress> {
+  const { docker, logger, runId } = options;
+  const labels = {
+    ...options.labels,
+    [EGRESS_LABELS.runId]: runId,
+    [EGRESS_LABELS.networkMode]: policy.mode,
+  };
+  switch (policy.mode) {
+    case 'none':
+      return { mode: 'none', networkMode: 'none', env: {}, release: async () => {} };
+    case 'open': {
+      const name = networkName(runId, 'open');
+      await docker.createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        Labels: { ...labels, [EGRESS_LABELS.role]: 'sandbox-network' },
+      });
+      return { mode: 'open', networkMode: name, env: {}, release: () => removeNetwork(docker, name, logger) };
+    }
+    case 'allowlist': {
+      const bridge = await ensureEgressBridge(
+        docker,
+        options.egressBridge ?? DEFAULT_EGRESS_BRIDGE,
+        options.labels,
+      );
+      const name = networkName(runId, 'allowlist');
+      let proxy: EgressProxy | undefined;
+      let relay: Dockerode.Container | undefined;
+      const release = async () => {
+        if (relay !== undefined) await removeContainer(relay, logger);
+        await removeNetwork(docker, name, logger);
+        await proxy?.close();
+      };
+      try {
+        proxy = await startEgressProxy({
+          policy,
+          logger,
+          host: bridge.gateway,
+          ...(options.resolve === undefined ? {} : { resolve: options.resolve }),
+        });
+        await docker.createNetwork({
+          Name: name,
+          Driver: 'bridge',
+          Internal: true,
+          CheckDuplicate: true,
+          Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true' },
+          Labels: { ...labels, [EGRESS_LABELS.role]: 'sandbox-network' },
+        });
+        const started = await startEgressRelay({
+          docker,
+          image: options.relayImage,
+          internalNetwork: name,
+          egressNetwork: bridge.name,
+          proxyHost: proxy.host,
+          proxyPort: proxy.port,
+          labels,
+        });
+        relay = started.container;
+        const url = `http://${started.address}:${RELAY_PORT}`;
+        logger.info(
+          { runId, network: name, relay: started.address, proxy: proxy.url },
+          'egress allowlist ready',
+        );
+        return { mode: 'allowlist', networkMode: name, env: proxyEnv(url), release };
+      } catch (error) {
+        await release();
+        throw error;
+      }
+    }
+  }
+}
+
+/** Both spellings: curl and Go read the lower-case ones first, npm and pip the upper-case ones. */
+export function proxyEnv(url: string): Record<string, string> {
+  const noProxy = 'localhost,127.0.0.1,::1';
+  return {
+    HTTP_PROXY: url,
+    HTTPS_PROXY: url,
+    http_proxy: url,
+    https_proxy: url,
+    NO_PROXY: noProxy,
+    no_proxy: noProxy,
+  };
+}
+
+/**
+ * The shared bridge between relays and workers, created on first use. Relays on it cannot talk to
+ * each other (`enable_icc` off); its gateway is the host, where the worker's proxies listen.
+ */
+export async function ensureEgressBridge(
+  docker: Dockerode,
+  name: string,
+  extraLabels: Readonly<Record<string, string>> = {},
+): Promise<{ name: string; gateway: string }> {
+  const network = docker.getNetwork(name);
+  let info: Dockerode.NetworkInspectInfo;
+  try {
+    info = await network.inspect();
+  } catch (error) {
+    if (dockerStatus(error) !== 404) throw error;
+    try {
+      await docker.createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        Options: { 'com.docker.network.bridge.enable_icc': 'false' },
+        Labels: { ...extraLabels, [EGRESS_LABELS.role]: 'egress-bridge' },
+      });
+    } catch (createError) {
+      // Another worker created it between our inspect and create: use theirs.
+      if (dockerStatus(createError) !== 409) throw createError;
+    }
+    info = await network.inspect();
+  }
+  const gateway = info.IPAM?.Config?.find((config) => config.Gateway?.includes('.'))?.Gateway;
+  if (gateway === undefined)
+    throw new Error(`Docker network ${name} has no IPv4 gateway for the egress proxy`);
+  return { name, gateway };
+}
+
+async function removeContainer(container: Dockerode.Container, logger: EgressLogger): Promise<void> {
+  try {
+    await container.remove({ force: true });
+  } catch (error) {
+    if (dockerStatus(error) !== 404)
+      logger.warn({ container: container.id, error: String(error) }, 'egress cleanup');
+  }
+}
+
+/** Disconnects whatever is still attached (a sandbox its owner failed to remove), then removes. */
+export async function removeNetwork(docker: Dockerode, name: string, logger: EgressLogger): Promise<void> {
+  const network = docker.getNetwork(name);
+  try {
+    const info = await network.inspect();
+    for (const id of Object.keys(info.Containers ?? {})) {
+      await network.disconnect({ Container: id, Force: true });
+    }
+    await network.remove();
+  } catch (error) {
+    if (dockerStatus(error) !== 404) logger.warn({ network: name, error: String(error) }, 'egress cleanup');
+  }
+}

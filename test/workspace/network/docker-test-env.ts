@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import Dockerode from 'dockerode';
+
+/** Label on every object these tests create, so `afterAll` (and a person) can find leftovers. */
+export const TEST_LABEL = 'handsbot.test';
+
+/**
+ * A real Docker engine and a local image with `node`, `curl` and `sh`. Missing Docker fails the test
+ * (locally too, as the Redis tests do: a skipped network test looks green while testing nothing).
+ */
+export async function dockerForTests(env: NodeJS.ProcessEnv = process.env): Promise<{
+  docker: Dockerode;
+  image: string;
+}> {
+  const docker = new Dockerode();
+  try {
+    await docker.ping();
+  } catch (cause) {
+    const hint =
+      env.CI === 'true'
+        ? 'CI must start dockerd before the tests (.ci/run).'
+        : 'Install docker.io and start it: dockerd > /tmp/dockerd.log 2>&1 &';
+    throw new Error(`Docker is not reachable: ${String(cause)}. ${hint}`, { cause });
+  }
+  const image = env.HANDSBOT_SANDBOX_IMAGE;
+  if (image === undefined || image === '') {
+    throw new Error(
+      'HANDSBOT_SANDBOX_IMAGE is not set: name a local image with node, curl and sh ' +
+        '(the sandbox image from sandbox/build-image.sh).',
+    );
+  }
+  try {
+    await docker.getImage(image).inspect();
+  } catch (cause) {
+    throw new Error(`HANDSBOT_SANDBOX_IMAGE=${image} is not present locally (no registry is reachable).`, {
+      cause,
+    });
+  }
+  return { docker, image };
+}
+
+export function testName(what: string): string {
+  return `handsbot-test-${what}-${randomBytes(3).toString('hex')}`;
+}
+
+export interface RunResult {
+  exitCode: number;
+  output: string;
+}
+
+/** Runs `script` with sh in a fresh, unprivileged container and returns its output; always removes it. */
+export async function runInContainer(
+  docker: Dockerode,
+  options: {
+    image: string;
+    networkMode: string;
+    env?: Readonly<Record<string, string>>;
+    /** Upstream resolvers Docker's embedded DNS forwards to. */
+    dns?: string[];
+    script: string;
+  },
+): Promise<RunResult> {
+  const container = await docker.createContainer({
+    Image: options.image,
+    Cmd: ['sh', '-c', options.script],
+    Env: Object.entries(options.env ?? {}).map(([name, value]) => `${name}=${value}`),
+    User: '65534:65534',
+    WorkingDir: '/tmp',
+    Tty: true,
+    Labels: { [TEST_LABEL]: 'network' },
+    HostConfig: {
+      NetworkMode: options.networkMode,
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      ...(options.dns === undefined ? {} : { Dns: options.dns }),
+    },
+  });
+  try {
+    await container.start();
+    const { StatusCode } = await container.wait();
+    const output = (await container.logs({ stdout: true, stderr: true })).toString('utf8');
+    return { exitCode: StatusCode, output: output.replace(/\r\n/g, '\n') };
+  } finally {
+    await container.remove({ force: true });
+  }
+}
+
+/** A small HTTP server in its own container on `network`; answers with what reached it. */
+export async function startTargetContainer(
+  docker: Dockerode,
+  options: { image: string; network: string },
+): Promise<{ container: Dockerode.Container; address: string }> {
+  const script = `require('http').createServer((q, s) => s.end('target saw ' + q.headers.host + ' ' + q.url))
+    .listen(8080, () => console.log('target listening'))`;
+  const container = await docker.createContainer({
+    Image: options.image,
+    Cmd: ['node', '-e', script],
+    User: '65534:65534',
+    Labels: { [TEST_LABEL]: 'network' },
+    HostConfig: { NetworkMode: options.network, CapDrop: ['ALL'] },
+  });
+  await container.start();
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const logs = (await container.logs({ stdout: true, stderr: true })).toString('utf8');
+    if (logs.includes('target listening')) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const info = await container.inspect();
+  const address = info.NetworkSettings.Networks[options.network]?.IPAddress;
+  if (address === undefined || address === '') throw new Error('target container has no address');
+  return { container, address };
+}
+
+/** Removes every container and network these tests labelled. */
+export async function removeTestObjects(docker: Dockerode): Promise<void> {
+  const containers = await docker.listContainers({ all: true, filters: { label: [TEST_LABEL] } });
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  const networks = await docker.listNetworks({ filters: { label: [TEST_LABEL] } });
+  for (const network of networks) await docker.getNetwork(network.Id).remove();
+}
+
+/** Sections of a script's output, each started by a line `== name`. */
+export function sections(output: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  let current = '';
+  for (const line of output.split('\n')) {
+    const header = /^== (\S+)$/.exec(line);
+    if (header?.[1] !== undefined) {
+      current = header[1];
+      result[current] = '';
+    } else if (current !== '') {
+      result[current] = `${result[current] ?? ''}${line}\n`;
+    }
+  }
+  return result;
+}
