@@ -1,8 +1,9 @@
-import type { Risk, ToolSpec } from '../events/event.js';
+import type { ToolSpec } from '../events/event.js';
 import type { LlmClient, LlmPurpose } from '../llm/types.js';
 import type { ConfirmationPolicy } from '../security/confirmation-policy.js';
 import type { SecurityAnalyzer } from '../security/security-analyzer.js';
 import type { AnyToolDefinition } from '../tools/tool.js';
+import type { ParsedToolCall } from '../tools/tool-registry.js';
 import type { CondenserSettings } from './condenser.js';
 
 /** What the agent needs of its tools: their specs for the LLM, call parsing, and lookup by name. */
@@ -15,15 +16,7 @@ export interface AgentToolbox {
   displayName(name: string): string;
 }
 
-export type ParsedToolCall =
-  | {
-      ok: true;
-      tool: AnyToolDefinition;
-      args: Record<string, unknown>;
-      securityRisk: Risk;
-      summary?: string;
-    }
-  | { ok: false; error: string };
+export type { ParsedToolCall };
 
 /** Picks the LLM for each purpose; the client it returns falls back across profiles on its own. */
 export interface LlmRouter {

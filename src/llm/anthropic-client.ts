@@ -11,25 +11,23 @@ import type {
   MessageParam,
   Tool,
 } from '@anthropic-ai/sdk/resources/messages/messages';
-import { buildLlmResponse, type ProviderResult } from './build-llm-response.js';
+import type { ProviderResult } from './build-llm-response.js';
 import {
   classifyHttpFailure,
   classifyOtherFailure,
   type LlmFailure,
   simpleFailure,
 } from './classify-llm-failure.js';
-import { type LlmClientDeps, type ProviderLlmClient, resolveDeps } from './llm-client-deps.js';
+import { createProviderClient } from './create-provider-client.js';
+import type { LlmClientDeps, ProviderLlmClient } from './llm-client-deps.js';
 import type { LlmProfile } from './llm-profile.js';
-import { resolvePrice, type TokenUsage } from './pricing.js';
+import type { TokenUsage } from './pricing.js';
 import type { ChatMessage, LlmCallOptions, LlmRequest, LlmResponse, ToolCall } from './types.js';
-import { withDeadline } from './with-deadline.js';
-import { retryPolicyOf, withRetries } from './with-retries.js';
 
 const ANTHROPIC_API = 'https://api.anthropic.com';
 
 /** An Anthropic messages-API client for one profile. `profile.baseUrl` is the root, without `/v1`. */
 export function createAnthropicClient(profile: LlmProfile, deps?: LlmClientDeps): ProviderLlmClient {
-  const d = resolveDeps(deps);
   const sdk = new Anthropic({
     apiKey: profile.apiKey,
     // Explicit so the SDK never falls back to ANTHROPIC_BASE_URL or credential files.
@@ -38,42 +36,24 @@ export function createAnthropicClient(profile: LlmProfile, deps?: LlmClientDeps)
     maxRetries: 0,
     timeout: profile.timeoutMs,
   });
-  const pricing = resolvePrice(profile.model, { profilePrice: profile.price, table: d.prices });
-
-  async function attempt(request: LlmRequest, options: LlmCallOptions): Promise<LlmResponse> {
-    const started = d.now();
-    const body = toRequestBody(profile, request);
-    const requestOptions = options.signal ? { signal: options.signal } : {};
-    const result = profile.stream
-      ? await streamMessage(sdk, body, options, profile.name)
-      : fromMessage(await sdk.messages.create({ ...body, stream: false }, requestOptions));
-    return buildLlmResponse(result, {
-      profile: profile.name,
-      model: profile.model,
-      purpose: request.purpose,
-      latencyMs: d.now() - started,
-      price: pricing.price,
-      newId: d.newId,
-    });
-  }
-
-  return {
-    profile: profile.name,
-    model: profile.model,
-    pricing,
-    complete(request, options = {}) {
-      return withRetries(
-        () =>
-          withDeadline(profile.timeoutMs, profile.name, options.signal, (signal) =>
-            attempt(request, { ...options, signal }),
-          ),
-        (err) => classifyAnthropicFailure(err, profile.name, d.now()),
-        retryPolicyOf(profile),
-        d,
-        options.signal,
-      );
+  return createProviderClient(
+    profile,
+    {
+      async call(request, options) {
+        const body = toRequestBody(profile, request);
+        return profile.stream
+          ? streamMessage(sdk, body, options, profile.name)
+          : fromMessage(
+              await sdk.messages.create(
+                { ...body, stream: false },
+                options.signal ? { signal: options.signal } : {},
+              ),
+            );
+      },
+      classify: classifyAnthropicFailure,
     },
-  };
+    deps,
+  );
 }
 
 type BaseBody = Omit<MessageCreateParamsBase, 'stream'>;

@@ -5,25 +5,23 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
-import { buildLlmResponse, type ProviderResult } from './build-llm-response.js';
+import type { ProviderResult } from './build-llm-response.js';
 import {
   classifyHttpFailure,
   classifyOtherFailure,
   type LlmFailure,
   simpleFailure,
 } from './classify-llm-failure.js';
-import { type LlmClientDeps, type ProviderLlmClient, resolveDeps } from './llm-client-deps.js';
+import { createProviderClient } from './create-provider-client.js';
+import type { LlmClientDeps, ProviderLlmClient } from './llm-client-deps.js';
 import type { LlmProfile } from './llm-profile.js';
-import { resolvePrice, type TokenUsage } from './pricing.js';
+import type { TokenUsage } from './pricing.js';
 import type { ChatMessage, LlmCallOptions, LlmRequest, LlmResponse, ToolCall } from './types.js';
-import { withDeadline } from './with-deadline.js';
-import { retryPolicyOf, withRetries } from './with-retries.js';
 
 const OPENAI_API = 'https://api.openai.com/v1';
 
 /** An OpenAI chat-completions client (or any server speaking that wire format) for one profile. */
 export function createOpenAiClient(profile: LlmProfile, deps?: LlmClientDeps): ProviderLlmClient {
-  const d = resolveDeps(deps);
   const sdk = new OpenAI({
     apiKey: profile.apiKey,
     // Explicit values so the SDK never picks up OPENAI_BASE_URL / OPENAI_ORG_ID / OPENAI_PROJECT_ID.
@@ -34,41 +32,19 @@ export function createOpenAiClient(profile: LlmProfile, deps?: LlmClientDeps): P
     maxRetries: 0,
     timeout: profile.timeoutMs,
   });
-  const pricing = resolvePrice(profile.model, { profilePrice: profile.price, table: d.prices });
-
-  async function attempt(request: LlmRequest, options: LlmCallOptions): Promise<LlmResponse> {
-    const started = d.now();
-    const body = toRequestBody(profile, request);
-    const result = profile.stream
-      ? await streamCompletion(sdk, body, options, profile.name, d.newId)
-      : fromCompletion(await sdk.chat.completions.create({ ...body, stream: false }, signalOf(options)));
-    return buildLlmResponse(result, {
-      profile: profile.name,
-      model: profile.model,
-      purpose: request.purpose,
-      latencyMs: d.now() - started,
-      price: pricing.price,
-      newId: d.newId,
-    });
-  }
-
-  return {
-    profile: profile.name,
-    model: profile.model,
-    pricing,
-    complete(request, options = {}) {
-      return withRetries(
-        () =>
-          withDeadline(profile.timeoutMs, profile.name, options.signal, (signal) =>
-            attempt(request, { ...options, signal }),
-          ),
-        (err) => classifyOpenAiFailure(err, profile.name, d.now()),
-        retryPolicyOf(profile),
-        d,
-        options.signal,
-      );
+  return createProviderClient(
+    profile,
+    {
+      async call(request, options, newId) {
+        const body = toRequestBody(profile, request);
+        return profile.stream
+          ? streamCompletion(sdk, body, options, profile.name, newId)
+          : fromCompletion(await sdk.chat.completions.create({ ...body, stream: false }, signalOf(options)));
+      },
+      classify: classifyOpenAiFailure,
     },
-  };
+    deps,
+  );
 }
 
 type BaseBody = Omit<ChatCompletionCreateParamsBase, 'stream'>;
