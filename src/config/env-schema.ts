@@ -164,6 +164,47 @@ export const envSchema = z.object({
         .filter(Boolean),
     )
     .describe('Comma-separated names of further variables whose values are masked everywhere'),
+  // The GitHub App (web side). Probot's own variable names, so its setup flow and its docs apply as they are.
+  // Optional here: the CLI runs without them; the web server checks them when it starts.
+  APP_ID: int('the GitHub App id, a positive whole number').optional().describe('GitHub App id'),
+  PRIVATE_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('GitHub App private key (PEM, may be base64 or have \\n escapes)'),
+  PRIVATE_KEY_PATH: z.string().min(1).optional().describe('Path of the GitHub App private key file'),
+  WEBHOOK_SECRET: z.string().min(1).optional().describe('Secret GitHub signs webhook deliveries with'),
+  HOST: z.string().min(1).optional().describe('Address the web server listens on'),
+  PORT: z.coerce
+    .number({ error: 'expected a port number' })
+    .int({ error: 'expected a port number' })
+    .min(1, { error: 'expected a port number' })
+    .max(65_535, { error: 'expected a port number' })
+    .default(3000)
+    .describe('Port the web server listens on'),
+  WEBHOOK_PATH: z
+    .string()
+    .regex(/^\//, { error: 'expected a path starting with /' })
+    .default('/api/github/webhooks')
+    .describe('Path that receives webhooks'),
+  WEBHOOK_PROXY_URL: z
+    .url({ error: 'expected an http(s) URL' })
+    .optional()
+    .describe('smee.io channel that forwards webhooks in development'),
+  GHE_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, { error: 'expected a host name such as github.example.com' })
+    .optional()
+    .describe('GitHub Enterprise Server host name'),
+  GHE_PROTOCOL: z.enum(['https', 'http']).default('https').describe('Protocol of GHE_HOST'),
+  GH_ORG: z.string().min(1).optional().describe('Organisation the setup flow registers the app for'),
+  HANDSBOT_TRIGGER_LABEL: z
+    .string()
+    .trim()
+    .min(1)
+    .max(50, { error: 'expected a GitHub label name (at most 50 characters)' })
+    .default('openhands')
+    .describe('Issue label that starts a run'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,2 +1,2 @@
 export { envSchema } from './env-schema.js';
-export { type Config, ConfigError, type LlmConfig, loadConfig } from './load-config.js';
+export { type Config, ConfigError, type GitHubAppConfig, type LlmConfig, loadConfig } from './load-config.js';

@@ -25,6 +25,32 @@ export interface Config {
   readonly securityLlm: boolean;
   /** Values masked in everything handsbot writes: LLM keys and the variables named in HANDSBOT_SECRET_ENV. */
   readonly secrets: readonly string[];
+  readonly githubApp: GitHubAppConfig;
+}
+
+/**
+ * The GitHub App as the web server (and the worker, which mints installation tokens) sees it. The
+ * credentials are optional here because the CLI needs none; `resolveAppCredentials` in
+ * src/github/app says which one is missing when the server starts.
+ */
+export interface GitHubAppConfig {
+  readonly appId: number | null;
+  /** The PEM as given (base64 and `\n` escapes are undone when it is resolved). */
+  readonly privateKey: string | null;
+  readonly privateKeyPath: string | null;
+  readonly webhookSecret: string | null;
+  /** null: Probot's default (localhost). */
+  readonly host: string | null;
+  readonly port: number;
+  readonly webhookPath: string;
+  readonly webhookProxyUrl: string | null;
+  /** REST API root: https://api.github.com, or `<protocol>://<GHE_HOST>/api/v3` for GitHub Enterprise Server. */
+  readonly baseUrl: string;
+  /** The Enterprise host the setup flow registers the app on, when there is one. */
+  readonly gheHost: string | null;
+  readonly org: string | null;
+  /** The default trigger label; a repository's `.github/openhands.yml` is read by the job. */
+  readonly triggerLabel: string;
 }
 
 /** Either usable profiles, or the exact reason there are none (commands that need no LLM still run). */
@@ -84,8 +110,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ...profileKeys,
         ...[e.LLM_API_KEY, e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY].filter((k): k is string => k !== undefined),
         ...e.HANDSBOT_SECRET_ENV.map((name) => env[name]).filter((v): v is string => Boolean(v)),
+        ...[e.PRIVATE_KEY, e.WEBHOOK_SECRET].filter((v): v is string => v !== undefined),
       ]),
     ],
+    githubApp: {
+      appId: e.APP_ID ?? null,
+      privateKey: e.PRIVATE_KEY ?? null,
+      privateKeyPath: e.PRIVATE_KEY_PATH ?? null,
+      webhookSecret: e.WEBHOOK_SECRET ?? null,
+      host: e.HOST ?? null,
+      port: e.PORT,
+      webhookPath: e.WEBHOOK_PATH,
+      webhookProxyUrl: e.WEBHOOK_PROXY_URL ?? null,
+      baseUrl: e.GHE_HOST ? `${e.GHE_PROTOCOL}://${e.GHE_HOST}/api/v3` : 'https://api.github.com',
+      gheHost: e.GHE_HOST ?? null,
+      org: e.GH_ORG ?? null,
+      triggerLabel: e.HANDSBOT_TRIGGER_LABEL,
+    },
   };
   return deepFreeze(config);
 }
