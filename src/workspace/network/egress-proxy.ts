@@ -159,6 +159,8 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
 
   async function onConnect(req: IncomingMessage, client: Duplex, head: Buffer) {
     client.on('error', () => client.destroy());
+    // Hold anything the client sends early until the tunnel exists; pipe() resumes it.
+    client.pause();
     const target = parseConnectTarget(req.url);
     if (target === undefined) {
       answerRaw(client, 400, 'handsbot egress proxy: CONNECT needs host:port\n');

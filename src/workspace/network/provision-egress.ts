@@ -20,6 +20,12 @@ export interface ProvisionEgressOptions {
   resolve?: Resolver;
   /** The shared bridge between relays and the worker. */
   egressBridge?: string;
+  /**
+   * Where the worker's proxy listens, reachable from the egress bridge. Defaults to the bridge's
+   * gateway: the worker runs on the Docker host. A worker in a container joins the egress bridge and
+   * passes its own address on it.
+   */
+  proxyListenHost?: string;
 }
 
 /** What the sandbox container needs: where it is attached and the environment it gets. */
@@ -88,7 +94,7 @@ export async function provisionEgress(
         proxy = await startEgressProxy({
           policy,
           logger,
-          host: bridge.gateway,
+          host: options.proxyListenHost ?? bridge.gateway,
           ...(options.resolve === undefined ? {} : { resolve: options.resolve }),
         });
         await docker.createNetwork({

@@ -1,8 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import Dockerode from 'dockerode';
 
-/** Label on every object these tests create, so `afterAll` (and a person) can find leftovers. */
+/**
+ * Label on every object these tests create, so `afterAll` (and a person) can find leftovers. The value
+ * is unique per test process: engineers and CI runs share one engine, and cleanup must only take ours.
+ */
 export const TEST_LABEL = 'handsbot.test';
+export const TEST_SESSION = `network-${randomBytes(4).toString('hex')}`;
+export const TEST_LABELS: Readonly<Record<string, string>> = Object.freeze({ [TEST_LABEL]: TEST_SESSION });
 
 /**
  * A real Docker engine and a local image with `node`, `curl` and `sh`. Missing Docker fails the test
@@ -67,7 +72,7 @@ export async function runInContainer(
     User: '65534:65534',
     WorkingDir: '/tmp',
     Tty: true,
-    Labels: { [TEST_LABEL]: 'network' },
+    Labels: { ...TEST_LABELS },
     HostConfig: {
       NetworkMode: options.networkMode,
       CapDrop: ['ALL'],
@@ -96,7 +101,7 @@ export async function startTargetContainer(
     Image: options.image,
     Cmd: ['node', '-e', script],
     User: '65534:65534',
-    Labels: { [TEST_LABEL]: 'network' },
+    Labels: { ...TEST_LABELS },
     HostConfig: { NetworkMode: options.network, CapDrop: ['ALL'] },
   });
   await container.start();
@@ -113,9 +118,12 @@ export async function startTargetContainer(
 
 /** Removes every container and network these tests labelled. */
 export async function removeTestObjects(docker: Dockerode): Promise<void> {
-  const containers = await docker.listContainers({ all: true, filters: { label: [TEST_LABEL] } });
+  const containers = await docker.listContainers({
+    all: true,
+    filters: { label: [`${TEST_LABEL}=${TEST_SESSION}`] },
+  });
   await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
-  const networks = await docker.listNetworks({ filters: { label: [TEST_LABEL] } });
+  const networks = await docker.listNetworks({ filters: { label: [`${TEST_LABEL}=${TEST_SESSION}`] } });
   for (const network of networks) await docker.getNetwork(network.Id).remove();
 }
 

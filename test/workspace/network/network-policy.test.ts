@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   compileEgressRules,
   decideEgress,
@@ -65,6 +66,12 @@ describe('network policy schema', () => {
     expect(
       allowlist({ mode: 'allowlist', hosts: ['10.1.2.3', '192.168.0.0/16', 'fd00::1', 'fd00::/8'] }).hosts,
     ).toHaveLength(4);
+  });
+
+  it('exports a JSON Schema for people writing repository config', () => {
+    const schema = JSON.stringify(z.toJSONSchema(networkPolicySchema, { io: 'input' }));
+    expect(schema).toContain('"allowlist"');
+    expect(schema).toContain('*.example.com');
   });
 
   it('refuses unknown fields and modes', () => {

@@ -20,7 +20,8 @@ import {
   runInContainer,
   sections,
   startTargetContainer,
-  TEST_LABEL,
+  TEST_LABELS,
+  TEST_SESSION,
   testName,
 } from './docker-test-env.js';
 import { recordingLogger } from './proxy-client.js';
@@ -66,7 +67,7 @@ describe('egress provisioning on the Docker engine', () => {
     await docker.createNetwork({
       Name: targetNetwork,
       Driver: 'bridge',
-      Labels: { [TEST_LABEL]: 'network' },
+      Labels: { ...TEST_LABELS },
     });
     target = (await startTargetContainer(docker, { image, network: targetNetwork })).address;
     hostServer = createServer((_req, res) => res.end('host reached'));
@@ -79,7 +80,7 @@ describe('egress provisioning on the Docker engine', () => {
     if (docker !== undefined) await removeTestObjects(docker);
   }, 60_000);
 
-  function options(runId: string, extra: Partial<ProvisionEgressOptions> = {}): ProvisionEgressOptions {
+  function options(name: string, extra: Partial<ProvisionEgressOptions> = {}): ProvisionEgressOptions {
     // Names used by the sandbox resolve, in the worker's proxy, to the target container's address.
     const resolve: Resolver = async (name) => {
       if (['allowed.test', 'denied.test', 'name-only.test'].includes(name)) return [target];
@@ -88,15 +89,17 @@ describe('egress provisioning on the Docker engine', () => {
     return {
       docker,
       logger: recordingLogger(),
-      runId,
+      runId: runId(name),
       relayImage: image,
       resolve,
       egressBridge,
-      labels: { [TEST_LABEL]: 'network' },
+      labels: TEST_LABELS,
       ...extra,
     };
   }
 
+  // Run ids unique to this test process: the reaper looks at every handsbot network on the engine.
+  const runId = (name: string) => `${name}-${TEST_SESSION}`;
   const policy = (input: NetworkPolicyInput) => networkPolicySchema.parse(input);
 
   it('none: the container has loopback only and no route', async () => {
@@ -182,7 +185,7 @@ describe('egress provisioning on the Docker engine', () => {
     await expect(docker.getNetwork(egress.networkMode).inspect()).rejects.toMatchObject({ statusCode: 404 });
     const relays = await docker.listContainers({
       all: true,
-      filters: { label: ['handsbot.run-id=run-allowlist'] },
+      filters: { label: [`handsbot.run-id=${runId('run-allowlist')}`] },
     });
     expect(relays).toEqual([]);
   }, 60_000);
@@ -241,7 +244,10 @@ describe('egress provisioning on the Docker engine', () => {
       expect(egress.env).toEqual({});
       const info = await docker.getNetwork(egress.networkMode).inspect();
       expect(info.Internal).toBe(false);
-      expect(info.Labels).toMatchObject({ 'handsbot.run-id': 'run-open', 'handsbot.network-mode': 'open' });
+      expect(info.Labels).toMatchObject({
+        'handsbot.run-id': runId('run-open'),
+        'handsbot.network-mode': 'open',
+      });
       const gateway = info.IPAM?.Config?.[0]?.Gateway ?? '';
       const { output } = await runInContainer(docker, {
         image,
@@ -264,7 +270,7 @@ describe('egress provisioning on the Docker engine', () => {
     const reaped = await reapEgress({
       docker,
       logger: recordingLogger(),
-      isActive: (id) => id !== 'run-orphan',
+      isActive: (id) => id !== runId('run-orphan'),
     });
     expect(reaped).toEqual({ containers: 1, networks: 1 });
     await expect(docker.getNetwork(orphan.networkMode).inspect()).rejects.toMatchObject({ statusCode: 404 });
