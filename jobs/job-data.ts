@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -83,4 +84,31 @@ export type JobData = z.infer<typeof jobDataSchema>;
 /** One run per issue or PR at a time: the key the queue serialises and deduplicates on. */
 export function targetKey(data: Pick<JobData, 'repository' | 'number'>): string {
   return `${data.repository.id}:${data.number}`;
+}
+
+/**
+ * What makes two deliveries the same trigger, for collapsing them into one job: a redelivered webhook
+ * (same delivery id, same comment), and every delivery of one review (the `pull_request_review.submitted`
+ * and each of its `pull_request_review_comment.created`, which carry the review's id). Unique within a
+ * target; made of `[A-Za-z0-9-]` so it can be part of a BullMQ job id.
+ */
+export function triggerKey(data: JobData): string {
+  if (data.type === 'control') return `delivery-${idPart(data.deliveryId)}`;
+  const trigger = data.trigger;
+  switch (trigger.kind) {
+    case 'issue_labeled':
+      return `delivery-${idPart(data.deliveryId)}`;
+    case 'issue_command':
+    case 'pr_command':
+      return `comment-${trigger.commentId}`;
+    case 'pr_review':
+      if (trigger.reviewId !== undefined) return `review-${trigger.reviewId}`;
+      if (trigger.commentId !== undefined) return `review-comment-${trigger.commentId}`;
+      return `delivery-${idPart(data.deliveryId)}`;
+  }
+}
+
+/** GitHub's delivery ids are GUIDs; anything else is hashed to a safe, still distinct, form. */
+function idPart(id: string): string {
+  return /^[A-Za-z0-9-]{1,64}$/.test(id) ? id : createHash('sha256').update(id).digest('hex').slice(0, 32);
 }
