@@ -6,7 +6,7 @@ import {
   request,
   type ServerResponse,
 } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { connect, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { compileEgressRules, decideEgress, type EgressDecision, type Resolver } from './egress-rules.js';
 import type { AllowlistPolicy } from './network-policy.js';
@@ -91,6 +91,8 @@ const REASONS: Record<number, string> = {
 /** A complete response on a raw socket, for CONNECT and upgrade requests that have no ServerResponse. */
 function answerRaw(socket: Duplex, status: number, body: string): void {
   if (socket.destroyed) return;
+  // Drain whatever else the client sends so the socket can finish closing.
+  socket.resume();
   socket.end(
     `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\ncontent-type: text/plain; charset=utf-8\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
@@ -159,6 +161,8 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
 
   async function onConnect(req: IncomingMessage, client: Duplex, head: Buffer) {
     client.on('error', () => client.destroy());
+    // Once detached from the HTTP parser the server's timeouts no longer apply: bound idle clients.
+    if (client instanceof Socket) client.setTimeout(idleTimeoutMs, () => client.destroy());
     // Hold anything the client sends early until the tunnel exists; pipe() resumes it.
     client.pause();
     const target = parseConnectTarget(req.url);
