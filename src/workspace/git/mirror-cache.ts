@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { claimSpare, cloneFromMirror, hasSpare, makeSpare } from './checkout-from-mirror.js';
 import { type EvictionResult, evictMirrors, LAST_USED_MARKER } from './evict-mirrors.js';
 import { GitCommandError } from './git-errors.js';
 import { MirrorLocks } from './mirror-locks.js';
@@ -15,6 +16,13 @@ export interface MirrorCacheOptions {
   maxBytes: number;
   /** Where git's PATH, HOME and proxy settings come from (default: the process environment). */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Keep one spare checkout per mirror, made in the background after each provision, and hand it to
+   * the next run of that repository (a rename plus the files that changed, instead of writing every
+   * file). Needs checkouts on the cache's filesystem (else ignored); costs one checkout's disk per
+   * mirror, counted in `maxBytes`. Off by default.
+   */
+  spareCheckouts?: boolean;
 }
 
 export interface MirrorRequest {
@@ -40,6 +48,8 @@ export interface ProvisionResult {
   mirror: string;
   /** Whether this provision created the mirror, fetched into it, or used it as it was. */
   mirrorAction: 'created' | 'fetched' | 'reused';
+  /** Whether the checkout was a spare brought up to date rather than a new clone. */
+  fromSpare: boolean;
   timings: { mirrorMs: number; checkoutMs: number; totalMs: number };
   /** Eviction never fails a provision: its error is reported here instead. */
   eviction: EvictionResult | { error: string };
@@ -67,6 +77,8 @@ export class MirrorCache {
   private readonly locks = new MirrorLocks();
   /** When the last fetch of each mirror's heads and tags started: a later request finds it fresh. */
   private readonly fetchStarted = new Map<string, number>();
+  private readonly refills = new Map<string, Promise<void>>();
+  private readonly errors: string[] = [];
 
   constructor(private readonly options: MirrorCacheOptions) {}
 
@@ -75,12 +87,19 @@ export class MirrorCache {
     const started = performance.now();
     const branch = request.branch ?? undefined;
     let checkoutMs = 0;
+    let fromSpare = false;
     const used = await this.withMirrorTimed(request, async ({ gitDir, commit }, ref) => {
       const checkoutStarted = performance.now();
-      await this.checkout(gitDir, commit, request, branch ?? (ref.kind === 'name' ? ref.name : undefined));
+      fromSpare = await this.checkout(
+        gitDir,
+        commit,
+        request,
+        branch ?? (ref.kind === 'name' ? ref.name : undefined),
+      );
       checkoutMs = performance.now() - checkoutStarted;
       return { gitDir, commit };
     });
+    if (this.options.spareCheckouts === true) this.refill(used.mirror, used.value.commit);
     const eviction = await this.evict(used.mirror).catch((err: unknown) => ({
       error: err instanceof Error ? err.message : String(err),
     }));
@@ -90,6 +109,7 @@ export class MirrorCache {
       commit: used.value.commit,
       mirror: used.mirror,
       mirrorAction: used.action,
+      fromSpare,
       timings: { mirrorMs: totalMs - checkoutMs, checkoutMs, totalMs },
       eviction,
     };
@@ -102,6 +122,12 @@ export class MirrorCache {
   async withMirror<T>(request: MirrorRequest, read: (mirror: MirrorView) => Promise<T>): Promise<T> {
     const used = await this.withMirrorTimed(request, (view) => read(view));
     return used.value;
+  }
+
+  /** Resolves when no spare checkout is being made; returns (and forgets) their errors. */
+  async idle(): Promise<string[]> {
+    while (this.refills.size > 0) await Promise.all(this.refills.values());
+    return this.errors.splice(0);
   }
 
   /** Evicts least-recently-used mirrors until the cache fits in `maxBytes`. */
@@ -224,29 +250,47 @@ export class MirrorCache {
     }
   }
 
+  /** Makes the checkout from a spare when there is one, else clones; true when a spare was used. */
   private async checkout(
     mirror: string,
     commit: string,
     request: ProvisionRequest,
     branch: string | undefined,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const dest = path.resolve(request.dest);
     await assertEmptyOrMissing(dest);
-    await mkdir(path.dirname(dest), { recursive: true });
+    const options = { signal: request.signal, ...this.source() };
+    if (this.options.spareCheckouts === true && (await claimSpare(mirror, dest, commit, branch, options))) {
+      return true;
+    }
     try {
-      await this.git(
-        path.dirname(dest),
-        ['clone', '--no-hardlinks', '--no-checkout', '--quiet', '--', mirror, dest],
-        request,
-      );
-      const url = (await this.git(mirror, ['config', '--get', 'remote.origin.url'], request)).trim();
-      await this.git(dest, ['remote', 'set-url', 'origin', url], request);
-      const target = branch === undefined ? ['--detach', commit] : ['--no-track', '-B', branch, commit];
-      await this.git(dest, ['checkout', '--quiet', ...target], request);
+      await cloneFromMirror(mirror, dest, commit, branch, options);
+      return false;
     } catch (err) {
       await rm(dest, { recursive: true, force: true });
       throw err;
     }
+  }
+
+  /** One spare per mirror, made in the background; its failure is kept for `idle`, never thrown. */
+  private refill(mirror: string, commit: string): void {
+    if (this.refills.has(mirror)) return;
+    const task = (async () => {
+      if (await hasSpare(mirror)) return;
+      await makeSpare(mirror, commit, this.source(), async () => {
+        const lock = await this.locks.acquire(mirror, 'shared');
+        if (!(await this.gitDirOk(mirror))) {
+          await lock.release();
+          throw new Error('mirror evicted before its spare was made');
+        }
+        return () => lock.release();
+      });
+    })()
+      .catch((err: unknown) => {
+        this.errors.push(`spare checkout for ${mirror}: ${err instanceof Error ? err.message : String(err)}`);
+      })
+      .finally(() => this.refills.delete(mirror));
+    this.refills.set(mirror, task);
   }
 
   /** The commit `ref` names in the mirror, or null when the mirror lacks it. */

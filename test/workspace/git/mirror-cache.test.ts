@@ -208,6 +208,54 @@ describe('MirrorCache.provision', () => {
   });
 });
 
+describe('MirrorCache with spare checkouts', () => {
+  it('hands the next run a spare brought up to date, clean and independent, and makes a new one', async () => {
+    await upstream.commit({ 'a.txt': 'one\n', 'gone.txt': 'x\n', ...bulkFiles(50, 's') });
+    const mirrors = new MirrorCache({
+      cacheDir: path.join(tmp, 'cache'),
+      maxBytes: 1e12,
+      spareCheckouts: true,
+    });
+    const first = await mirrors.provision({ url, ref: 'main', dest: path.join(tmp, 'run1'), token: TOKEN });
+    expect(first.fromSpare).toBe(false);
+    expect(await mirrors.idle()).toEqual([]);
+
+    const second = await upstream.commit({ 'a.txt': 'two\n', 'gone.txt': null, 'b.txt': 'new\n' });
+    const [warm, other] = await Promise.all([
+      mirrors.provision({ url, ref: 'main', dest: path.join(tmp, 'run2'), token: TOKEN }),
+      mirrors.provision({
+        url,
+        ref: 'main',
+        dest: path.join(tmp, 'run3'),
+        token: TOKEN,
+        branch: 'openhands/x',
+      }),
+    ]);
+    // One spare, two runs: exactly one of them got it, the other cloned.
+    expect([warm.fromSpare, other.fromSpare].sort()).toEqual([false, true]);
+    for (const [dir, branch] of [
+      ['run2', 'main'],
+      ['run3', 'openhands/x'],
+    ] as const) {
+      const checkout = path.join(tmp, dir);
+      expect(git(checkout, 'rev-parse', 'HEAD').trim()).toBe(second);
+      expect(git(checkout, 'symbolic-ref', '--short', 'HEAD').trim()).toBe(branch);
+      expect(git(checkout, 'status', '--porcelain', '--untracked-files=all')).toBe('');
+      expect(await readFile(path.join(checkout, 'a.txt'), 'utf8')).toBe('two\n');
+      await expect(stat(path.join(checkout, 'gone.txt'))).rejects.toThrow();
+      expect(git(checkout, 'remote', 'get-url', 'origin').trim()).toBe(url);
+      expect(git(checkout, 'rev-parse', 'origin/main').trim()).toBe(second);
+      await expect(stat(path.join(checkout, '.git', 'objects', 'info', 'alternates'))).rejects.toThrow();
+      git(checkout, 'fsck', '--no-progress');
+      await expectNoToken(path.join(checkout, '.git'));
+    }
+    expect(await mirrors.idle()).toEqual([]);
+    expect(await readdir(path.join(warm.mirror, 'handsbot-spares'))).toEqual([
+      expect.stringMatching(/^ready-/),
+    ]);
+  });
+});
+
 describe('MirrorCache under concurrency', () => {
   it('two concurrent provisions of one repository both succeed and leave a sound mirror', async () => {
     await upstream.commit({ 'a.txt': 'a\n', ...bulkFiles(100, 'c') });
