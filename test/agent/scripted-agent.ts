@@ -7,7 +7,7 @@ import type { EventStore, RunSettings } from '../../src/events/index.js';
 import { createAgentSpec } from '../../src/runtime/create-agent-spec.js';
 import { createConversationDeps } from '../../src/runtime/create-conversation-deps.js';
 import type { ConfirmationPolicy } from '../../src/security/confirmation-policy.js';
-import { createLocalWorkspace } from '../../src/workspace/index.js';
+import { createLocalWorkspace, type Workspace } from '../../src/workspace/index.js';
 import type { ScriptedLlmServer } from '../support/scripted-llm/index.js';
 import { SETTINGS } from './history.js';
 
@@ -21,6 +21,8 @@ export interface ScriptedAgentOptions {
   env?: Record<string, string>;
   settings?: Partial<RunSettings>;
   confirmationPolicy?: ConfirmationPolicy;
+  /** Where the tools act; a local workspace on `repo` unless given (the Docker tests pass theirs). */
+  workspace?: Workspace;
 }
 
 /**
@@ -40,13 +42,13 @@ export async function startScriptedConversation(
     LLM_MAX_RETRIES: '2',
     ...options.env,
   });
+  const workspace = options.workspace ?? createLocalWorkspace({ root: options.repo });
   const agent = createAgentSpec(config, {
-    workspaceRoot: options.repo,
-    sandboxed: false,
+    workspaceRoot: workspace.root,
+    sandboxed: workspace.kind === 'docker',
     llmDeps: { sleep: async () => {} },
     ...(options.confirmationPolicy ? { confirmationPolicy: options.confirmationPolicy } : {}),
   });
-  const workspace = createLocalWorkspace({ root: options.repo });
   const outputDir = await mkdtemp(path.join(tmpdir(), 'handsbot-outputs-'));
   let clock = Date.UTC(2026, 0, 1);
   let ids = 0;
@@ -66,7 +68,7 @@ export async function startScriptedConversation(
     settings: {
       ...SETTINGS,
       toolNames: agent.tools.specs().map((s) => s.name),
-      workspace: { kind: 'local', root: options.repo },
+      workspace: { kind: workspace.kind, root: workspace.root },
       ...options.settings,
     },
     task,

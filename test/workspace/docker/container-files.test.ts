@@ -14,9 +14,13 @@ let host: string;
 
 // The checkout may belong to the sandbox user during the run: host-side git must be told it is safe.
 const git = (...args: string[]) =>
-  execFileSync('git', ['-c', 'safe.directory=*', '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
-    cwd: host,
-  }).toString();
+  execFileSync(
+    'git',
+    ['-c', 'safe.directory=*', '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args],
+    {
+      cwd: host,
+    },
+  ).toString();
 
 beforeEach(async () => {
   ctx = await dockerTestContext();
@@ -58,7 +62,9 @@ describe('file access in the container', () => {
 
   it('refuses paths outside the checkout, through .. or symlinks the agent made', async () => {
     const workspace = await ctx.workspace({ hostCheckoutDir: host });
-    await workspace.exec('ln -s /etc etc-link; ln -s /nonexistent/target dangling; mkdir real; echo inside > real/f; ln -s real alias');
+    await workspace.exec(
+      'ln -s /etc etc-link; ln -s /nonexistent/target dangling; mkdir real; echo inside > real/f; ln -s real alias',
+    );
     const refused = [
       () => workspace.readFile(`${ROOT}/../../etc/passwd`),
       () => workspace.readFile('/proc/self/environ'),
@@ -85,7 +91,10 @@ describe('file access in the container', () => {
     const inContainer = await workspace.listTree(ROOT, 3);
     expect(inContainer).toEqual(local.map((line) => line.replace(host, ROOT)));
     expect(inContainer).toContain(`${ROOT}/src/deep/deeper/`);
-    expect(await workspace.listTree(`${ROOT}/src/`, 1)).toEqual([`${ROOT}/src/deep/`, `${ROOT}/src/index.ts`]);
+    expect(await workspace.listTree(`${ROOT}/src/`, 1)).toEqual([
+      `${ROOT}/src/deep/`,
+      `${ROOT}/src/index.ts`,
+    ]);
   });
 });
 
@@ -98,7 +107,9 @@ describe('diff in the container', () => {
     git('add', '.');
     git('commit', '-qm', 'init');
     const workspace = await ctx.workspace({ hostCheckoutDir: host });
-    await workspace.exec("printf 'one\\ntwo\\n' > tracked.txt; rm gone.txt; echo fresh > new.txt; echo nope > ignored.txt");
+    await workspace.exec(
+      "printf 'one\\ntwo\\n' > tracked.txt; rm gone.txt; echo fresh > new.txt; echo nope > ignored.txt",
+    );
     const statusBefore = git('status', '--porcelain');
 
     const diff = await workspace.diff();
@@ -120,7 +131,7 @@ describe('diff in the container', () => {
     expect(diff).toContain('+hi');
   });
 
-  it("a filter the agent configures runs, if at all, inside the sandbox and never on the host", async () => {
+  it('a filter the agent configures runs, if at all, inside the sandbox and never on the host', async () => {
     git('init', '-q');
     await writeFile(path.join(host, 'a.txt'), 'one\n');
     git('add', '.');

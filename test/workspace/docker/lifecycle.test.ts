@@ -58,7 +58,10 @@ describe('containers never outlive their run', () => {
     await workspace.close();
     expect(await exists(workspace.containerId)).toBe(false);
     await workspace.close();
-    await expect(workspace.exec('true')).rejects.toMatchObject({ name: 'SandboxUnavailableError', reason: 'closed' });
+    await expect(workspace.exec('true')).rejects.toMatchObject({
+      name: 'SandboxUnavailableError',
+      reason: 'closed',
+    });
   });
 
   it('a run that fails while a command runs still leaves nothing behind', async () => {
@@ -97,7 +100,9 @@ describe('containers never outlive their run', () => {
   });
 
   it('an already cancelled run creates no container', async () => {
-    await expect(ctx.workspace({ signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(ctx.workspace({ signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
     expect(await listWorkerContainers(ctx.docker, ctx.worker)).toEqual([]);
   });
 
@@ -122,7 +127,11 @@ describe('the orphan reaper', () => {
     const otherWorker = `${ctx.worker}-other`;
     otherWorkers.push(otherWorker);
     const othersLive = await plantSandbox({ worker: otherWorker, runId: 'run-elsewhere' });
-    const othersStale = await plantSandbox({ worker: otherWorker, runId: 'run-stale', deadline: Date.now() - 3_600_000 });
+    const othersStale = await plantSandbox({
+      worker: otherWorker,
+      runId: 'run-stale',
+      deadline: Date.now() - 3_600_000,
+    });
 
     const reaped = await reapOrphans({
       docker: ctx.docker,
@@ -155,10 +164,12 @@ describe('the orphan reaper', () => {
       },
     });
     try {
-      for (let i = 0; i < 50 && sweeps.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (let i = 0; i < 50 && sweeps.length === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       expect(sweeps[0]?.map((r) => r.containerId)).toEqual([first]);
       second = await plantSandbox({ worker: ctx.worker, runId: 'run-later' });
-      for (let i = 0; i < 50 && sweeps.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (let i = 0; i < 50 && sweeps.length < 2; i++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       expect(sweeps[1]?.map((r) => r.containerId)).toEqual([second]);
     } finally {
       await reaper.stop();

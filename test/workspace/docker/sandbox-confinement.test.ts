@@ -69,15 +69,21 @@ describe('limits hold', () => {
     const workspace = await ctx.workspace({ limits: { tmpBytes: 16 * 1024 * 1024 } });
     const big = await workspace.exec('dd if=/dev/zero of=/tmp/big bs=1M count=64');
     expect(big.output).toContain('No space left on device');
-    const readOnly = await workspace.exec('touch /usr/local/x; touch /etc/x; touch "$HOME/ok" /tmp/ok ./ok && echo writable');
+    const readOnly = await workspace.exec(
+      'touch /usr/local/x; touch /etc/x; touch "$HOME/ok" /tmp/ok ./ok && echo writable',
+    );
     expect(readOnly.output).toMatch(/touch: cannot touch '\/usr\/local\/x': Read-only file system/);
-    expect(readOnly.output).toMatch(/touch: cannot touch '\/etc\/x': (Read-only file system|Permission denied)/);
+    expect(readOnly.output).toMatch(
+      /touch: cannot touch '\/etc\/x': (Read-only file system|Permission denied)/,
+    );
     expect(readOnly.output).toContain('writable');
   });
 
   it('runs without capabilities, without privilege gain, as a non-root user, with no network', async () => {
     const workspace = await ctx.workspace();
-    const status = await workspace.exec('grep -E "^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs):" /proc/self/status; id -u');
+    const status = await workspace.exec(
+      'grep -E "^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs):" /proc/self/status; id -u',
+    );
     expect(status.output).toMatch(/CapEff:\s+0000000000000000/);
     expect(status.output).toMatch(/CapPrm:\s+0000000000000000/);
     expect(status.output).toMatch(/CapBnd:\s+0000000000000000/);
@@ -112,7 +118,9 @@ describe('no secret reaches the sandbox', () => {
     expect(Number(/processes=(\d+)/.exec(environs.output)?.[1])).toBeGreaterThanOrEqual(4);
     expect(environs.output).toContain('HOME=/home/agent');
     expect(environs.output).not.toContain(SECRET);
-    const search = await workspace.exec(`grep -rl -- '${SECRET}' /workspace /home/agent /tmp /etc; git config --list --show-origin`);
+    const search = await workspace.exec(
+      `grep -rl -- '${SECRET}' /workspace /home/agent /tmp /etc; git config --list --show-origin`,
+    );
     expect(search.output).not.toContain(SECRET);
     expect(await readFile(path.join(repo, '.git/config'), 'utf8')).not.toContain(SECRET);
     // The container's own record of its environment, as the engine holds it.
