@@ -1,0 +1,17 @@
+export {
+  type LoadedRepoConfig,
+  type LoadRepoConfigOptions,
+  loadRepoConfig,
+  REPO_CONFIG_PATH,
+} from './load-repo-config.js';
+export { parseRepoConfig } from './parse-repo-config.js';
+export { renderRepoConfigJsonSchema } from './render-repo-config-json-schema.js';
+export {
+  type RepoConfig,
+  type RepoConfigInput,
+  repoConfigSchema,
+  TRIGGER_PERMISSION_LEVELS,
+  type TriggerPermissionLevel,
+  triggerPermissionLevelSchema,
+} from './repo-config.schema.js';
+export { RepoConfigError, type RepoConfigErrorKind, type RepoConfigProblem } from './repo-config-error.js';

@@ -1,0 +1,53 @@
+import { parseDocument } from 'yaml';
+import { formatConfigIssues } from './format-config-issues.js';
+import { type RepoConfig, repoConfigSchema } from './repo-config.schema.js';
+import { RepoConfigError } from './repo-config-error.js';
+
+/** Aliases are rarely needed in a settings file; a low cap stops "billion laughs" expansion. */
+const MAX_ALIASES = 20;
+
+/**
+ * Parses the text of `.github/openhands.yml`. An empty file means defaults; a YAML error or a value
+ * the schema refuses throws a `RepoConfigError` naming the line or key and what is expected.
+ */
+export function parseRepoConfig(text: string, path: string): RepoConfig {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new RepoConfigError(
+      path,
+      'yaml',
+      doc.errors.map((e) => {
+        const at = e.linePos?.[0];
+        // The code is stable; the first line of the message is the yaml package's own description.
+        const what = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+        return {
+          key: at ? `line ${at.line}, column ${at.col}` : '(file)',
+          expected: `valid YAML (${e.code}: ${what})`,
+        };
+      }),
+    );
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (cause) {
+    throw new RepoConfigError(path, 'yaml', [{ key: '(file)', expected: 'YAML without deep aliases' }], {
+      cause,
+    });
+  }
+  if (value === null || value === undefined) value = {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new RepoConfigError(path, 'schema', [
+      { key: '(file)', expected: 'a mapping of settings (key: value)' },
+    ]);
+  }
+  const parsed = repoConfigSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new RepoConfigError(
+      path,
+      'schema',
+      formatConfigIssues(parsed.error, Object.keys(repoConfigSchema.shape)),
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { confirmationPolicySchema, DEFAULT_CONFIRMATION_POLICY } from '../../security/confirmation-policy.js';
+import { networkPolicySchema } from '../../workspace/network/network-policy.js';
+
+/**
+ * `.github/openhands.yml`: what one repository says about how handsbot works on it. Read from the
+ * default branch only, so a pull request can never loosen its own rules. Keys are strict: a typo such
+ * as `maxIteration` is an error that names the key, never a silently ignored setting.
+ */
+
+/**
+ * Permission levels that may trigger a run. A repository can narrow the default (e.g. `[admin]`) but
+ * never widen it to read or triage: a public repository would then run an agent for anyone.
+ */
+export const TRIGGER_PERMISSION_LEVELS = ['write', 'maintain', 'admin'] as const;
+export const triggerPermissionLevelSchema = z.enum(TRIGGER_PERMISSION_LEVELS);
+export type TriggerPermissionLevel = z.infer<typeof triggerPermissionLevelSchema>;
+
+/** A label GitHub accepts: 1-50 characters, no leading or trailing space. */
+const labelSchema = z
+  .string()
+  .min(1)
+  .max(50)
+  .regex(/^\S(.*\S)?$/, { error: 'expected a label name without leading or trailing spaces' });
+
+/** A path inside the repository: relative, no `..`, no backslashes (resolved again in the workspace). */
+const repoPathSchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..'), {
+    error: 'expected a relative path inside the repository (no leading "/", no "..")',
+  });
+
+/** `name[:tag][@sha256:digest]`, optionally with a registry host: the shape `docker pull` accepts. */
+const imageSchema = z
+  .string()
+  .max(255)
+  .regex(
+    /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/,
+    { error: 'expected a container image reference such as "node:20-bookworm"' },
+  );
+
+/** A branch prefix such as `openhands/` or `bot-`: ref-safe characters, no `..`, no `//`. */
+const branchPrefixSchema = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, {
+    error: 'expected letters, digits, ".", "_", "-" and "/", starting with a letter or digit',
+  })
+  .refine((p) => !p.includes('..') && !p.includes('//') && !/\.lock(\/|$)/.test(p) && !/\/\./.test(p), {
+    error: 'expected a prefix git accepts in a branch name (no "..", "//", "/." or ".lock")',
+  });
+
+export const repoConfigSchema = z
+  .strictObject({
+    triggerLabel: labelSchema.default('openhands').describe('The label that starts a run on an issue'),
+    modelProfile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Name of one of the installation's model profiles; default: the installation's route"),
+    maxIterations: z
+      .number()
+      .int()
+      .positive()
+      .max(500)
+      .optional()
+      .describe("LLM steps per run; never more than the installation's own limit"),
+    maxCostUsd: z
+      .number()
+      .positive()
+      .optional()
+      .describe("Dollars per run; never more than the installation's own cap"),
+    image: imageSchema.optional().describe("Container image the agent works in; default: the installation's"),
+    setupScript: repoPathSchema
+      .default('.openhands/setup.sh')
+      .describe('Script run in the workspace before the agent starts, when the file exists'),
+    network: networkPolicySchema
+      .default({ mode: 'none' })
+      .describe('Network access from the sandbox: none, open, or an allowlist of hosts'),
+    confirmation: confirmationPolicySchema
+      .default(DEFAULT_CONFIRMATION_POLICY)
+      .describe('Which actions wait for /agent approve: never, always, or risky (at or above a threshold)'),
+    triggerPermissions: z
+      .array(triggerPermissionLevelSchema)
+      .min(1)
+      .default([...TRIGGER_PERMISSION_LEVELS])
+      .describe('Repository permission levels allowed to trigger a run (bots never are)'),
+    draftPullRequests: z.boolean().default(true).describe('Open pull requests as drafts'),
+    branchPrefix: branchPrefixSchema
+      .default('openhands/')
+      .describe('Prefix of the branches handsbot creates'),
+    allowWorkflowChanges: z
+      .boolean()
+      .default(false)
+      .describe('Allow the agent to change files under .github/workflows'),
+  })
+  .describe('handsbot settings for one repository, read from .github/openhands.yml on the default branch');
+
+/** What a repository writes (every key optional). */
+export type RepoConfigInput = z.input<typeof repoConfigSchema>;
+/** The parsed settings, defaults filled in. */
+export type RepoConfig = z.output<typeof repoConfigSchema>;

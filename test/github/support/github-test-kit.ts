@@ -1,0 +1,44 @@
+import nock from 'nock';
+import { afterEach, beforeAll, expect } from 'vitest';
+import { createOctokit } from '../../../src/github/ops/create-octokit.js';
+import { createRedactor } from '../../../src/security/redactor.js';
+
+export const API = 'https://api.github.com';
+export const OWNER = 'acme';
+export const REPO = 'widgets';
+/** A token shape the redactor masks, to prove text going to GitHub passes it. */
+export const PLANTED_TOKEN = 'ghs_0123456789abcdefghijABCDEFGHIJ012345';
+
+/** Octokit as the worker builds it, with retries and throttling off so nock sees each request once. */
+export function testOctokit() {
+  return createOctokit({ auth: 'test-token', retry: false, throttle: false });
+}
+
+export const redact = createRedactor({ secrets: ['super-secret-value-123'] });
+
+/** No request leaves the process; every mocked request must have been made. */
+export function useNock(): void {
+  beforeAll(() => {
+    nock.disableNetConnect();
+  });
+  afterEach(() => {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    expect(pending).toEqual([]);
+  });
+}
+
+/** A GraphQL answer for the query whose operation name is `operation`. */
+export function graphql(
+  operation: string,
+  data: unknown,
+  check?: (variables: Record<string, unknown>) => boolean,
+) {
+  return nock(API)
+    .post(
+      '/graphql',
+      (body: { query: string; variables: Record<string, unknown> }) =>
+        body.query.includes(operation) && (check ? check(body.variables) : true),
+    )
+    .reply(200, { data });
+}
