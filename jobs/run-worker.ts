@@ -68,6 +68,12 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
     if (!parsed.success || parsed.data.type !== 'run') {
       throw new UnrecoverableError(`job ${jobId} does not carry run data`);
     }
+    if (drainController.signal.aborted) {
+      // BullMQ can still hand a closing worker a job its blocked fetch woke up for (even the one a
+      // draining processor just put back): hand it straight back, untouched.
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
     const data = parsed.data;
     const runId = runIdForJob(jobId);
     const logger = options.logger.child({

@@ -59,7 +59,7 @@ export const envSchema = z.object({
   REDIS_URL: z
     .url({ error: 'expected a redis:// URL' })
     .default('redis://127.0.0.1:6379')
-    .describe('Redis for the redis event store'),
+    .describe('Redis for the job queue and the redis event store'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -205,6 +205,29 @@ export const envSchema = z.object({
     .max(50, { error: 'expected a GitHub label name (at most 50 characters)' })
     .default('openhands')
     .describe('Issue label that starts a run'),
+  HANDSBOT_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected letters, digits, - or _' })
+    .default('handsbot')
+    .describe('Prefix of the job queue keys in Redis'),
+  HANDSBOT_WORKER_CONCURRENCY: int('a positive whole number')
+    .default(2)
+    .describe('Runs one worker does at once'),
+  HANDSBOT_PER_INSTALLATION_LIMIT: int('a positive whole number')
+    .default(2)
+    .describe('Runs of one installation at once, across all workers'),
+  HANDSBOT_JOB_ATTEMPTS: int('a positive whole number')
+    .default(3)
+    .describe('Attempts per run job after transient failures'),
+  HANDSBOT_JOB_BACKOFF_MS: int('a positive whole number of milliseconds')
+    .default(30_000)
+    .describe('First retry delay, doubled per attempt'),
+  HANDSBOT_JOB_LOCK_MS: int('a positive whole number of milliseconds')
+    .default(60_000)
+    .describe('A dead worker is noticed and its job picked up after about this long'),
+  HANDSBOT_SHUTDOWN_GRACE_S: int('a positive whole number of seconds')
+    .default(300)
+    .describe('On SIGTERM, how long a worker waits for its runs to reach a step boundary'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -26,6 +26,19 @@ export interface Config {
   /** Values masked in everything handsbot writes: LLM keys and the variables named in HANDSBOT_SECRET_ENV. */
   readonly secrets: readonly string[];
   readonly githubApp: GitHubAppConfig;
+  /** The job queue and its workers (`jobs/`). */
+  readonly jobs: JobsConfig;
+}
+
+export interface JobsConfig {
+  readonly redisUrl: string;
+  readonly queuePrefix: string;
+  readonly concurrency: number;
+  readonly perInstallationLimit: number;
+  readonly attempts: number;
+  readonly backoffMs: number;
+  readonly lockDurationMs: number;
+  readonly shutdownGraceMs: number;
 }
 
 /**
@@ -126,6 +139,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       gheHost: e.GHE_HOST ?? null,
       org: e.GH_ORG ?? null,
       triggerLabel: e.HANDSBOT_TRIGGER_LABEL,
+    },
+    jobs: {
+      redisUrl: e.REDIS_URL,
+      queuePrefix: e.HANDSBOT_QUEUE_PREFIX,
+      concurrency: e.HANDSBOT_WORKER_CONCURRENCY,
+      perInstallationLimit: e.HANDSBOT_PER_INSTALLATION_LIMIT,
+      attempts: e.HANDSBOT_JOB_ATTEMPTS,
+      backoffMs: e.HANDSBOT_JOB_BACKOFF_MS,
+      lockDurationMs: e.HANDSBOT_JOB_LOCK_MS,
+      shutdownGraceMs: e.HANDSBOT_SHUTDOWN_GRACE_S * 1000,
     },
   };
   return deepFreeze(config);
