@@ -11,8 +11,10 @@ export const PLANTED_TOKEN = 'ghs_0123456789abcdefghijABCDEFGHIJ012345';
 
 /** Octokit as the worker builds it, with retries and throttling off so nock sees each request once. */
 export function testOctokit() {
-  return createOctokit({ auth: 'test-token', retry: false, throttle: false });
+  return createOctokit({ auth: 'test-token', retry: false, throttle: false, log: QUIET });
 }
+
+const QUIET = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 export const redact = createRedactor({ secrets: ['super-secret-value-123'] });
 

@@ -1,0 +1,56 @@
+import type { Redact } from '../../security/redactor.js';
+import type { TriggerPermissionLevel } from '../repo-config/repo-config.schema.js';
+import type { TriggerPermission } from './check-trigger-permission.js';
+import type { GitHubClient } from './github-client.js';
+import { renderMarker } from './render-marker.js';
+
+export interface PostPermissionDeniedReplyOptions {
+  readonly owner: string;
+  readonly repo: string;
+  readonly issueNumber: number;
+  readonly denied: Extract<TriggerPermission, { allowed: false }>;
+  readonly allowed: readonly TriggerPermissionLevel[];
+  /** The trigger's delivery id: a redelivered or retried job finds its reply by it. */
+  readonly deliveryId: string;
+  /** When the trigger happened: only comments updated since are searched for an earlier reply. */
+  readonly triggeredAt: string;
+  readonly redact: Redact;
+}
+
+/**
+ * One short reply to someone who may not trigger handsbot. Bots get no reply at all: answering
+ * another app (or ourselves) is how reply loops start. Returns whether a comment was posted.
+ */
+export async function postPermissionDeniedReply(
+  octokit: GitHubClient,
+  options: PostPermissionDeniedReplyOptions,
+): Promise<boolean> {
+  const { owner, repo, issueNumber, denied } = options;
+  if (denied.reason === 'bot') return false;
+  const marker = renderMarker({ denied: options.deliveryId });
+  const recent = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: issueNumber,
+    since: options.triggeredAt,
+    per_page: 100,
+  });
+  if (recent.some((c) => c.user?.type === 'Bot' && c.body?.includes(marker))) return false;
+  const levels = listLevels(options.allowed);
+  const body = [
+    marker,
+    `@${denied.login} only people with ${levels} permission on this repository can start handsbot here, so nothing was run.`,
+  ].join('\n');
+  await octokit.rest.issues.createComment({
+    owner,
+    repo,
+    issue_number: issueNumber,
+    body: options.redact(body),
+  });
+  return true;
+}
+
+function listLevels(levels: readonly string[]): string {
+  if (levels.length <= 1) return levels[0] ?? 'write';
+  return `${levels.slice(0, -1).join(', ')} or ${levels.at(-1)}`;
+}
