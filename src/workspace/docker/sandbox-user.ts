@@ -19,8 +19,10 @@ export interface SandboxUser {
  *   files again instead of refusing a "dubious ownership" repository);
  * - any other worker runs the container as its own uid:gid. No chown is needed, or possible without
  *   privileges, and that uid is just as unprivileged inside the container.
- * Never root inside: with all capabilities dropped it could still write every root-owned file the
- * image has on its tmpfs mounts and own the checkout in ways the worker cannot undo.
+ * Never root inside: without a user namespace uid 0 in the container is uid 0 on the host, so any
+ * escape would land as host root, and the files it made in the checkout would be root's.
+ * A checkout must not share writable inodes with the bare mirror when the worker is not root: the
+ * agent runs as the mirror's owner then (clone with --no-hardlinks).
  */
 export async function prepareSandboxUser(
   hostCheckoutDir: string,
@@ -29,17 +31,22 @@ export async function prepareSandboxUser(
 ): Promise<SandboxUser> {
   if (workerUid !== 0) return { uid: workerUid, gid: workerGid, release: async () => {} };
   const owner = await stat(hostCheckoutDir);
-  await chownTree(hostCheckoutDir, SANDBOX_UID, SANDBOX_UID);
+  // Directories and files with one link only: a file with more may be hardlinked to the bare mirror
+  // (`git clone --local` does that for objects), and handing it over would let the agent rewrite an
+  // object every later checkout shares. Left as they are, they stay readable,
+  // and git never rewrites an object in place.
+  await find(hostCheckoutDir, ['(', '-type', 'd', '-o', '-links', '1', ')'], `${SANDBOX_UID}:${SANDBOX_UID}`);
   return {
     uid: SANDBOX_UID,
     gid: SANDBOX_UID,
-    release: () => chownTree(hostCheckoutDir, owner.uid, owner.gid),
+    // Whatever the sandbox user owns by the end, its own files included, goes back to the owner.
+    release: () => find(hostCheckoutDir, ['-user', String(SANDBOX_UID)], `${owner.uid}:${owner.gid}`),
   };
 }
 
 const run = promisify(execFile);
 
-/** `chown -R` without following symlinks (-P is chown's default; -h changes the links themselves). */
-async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
-  await run('chown', ['-R', '-h', `${uid}:${gid}`, '--', dir]);
+/** chown of what `tests` select, never following symlinks (`-P`, `-h`) nor leaving the filesystem. */
+async function find(dir: string, tests: string[], owner: string): Promise<void> {
+  await run('find', ['-P', dir, '-xdev', ...tests, '-exec', 'chown', '-h', owner, '--', '{}', '+']);
 }

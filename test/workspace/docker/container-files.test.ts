@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, link, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DockerWorkspace } from '../../../src/workspace/docker/index.js';
 import { createLocalWorkspace } from '../../../src/workspace/local-workspace.js';
 import { WorkspacePathError } from '../../../src/workspace/workspace.js';
 import { type DockerTestContext, dockerTestContext } from './test-workspace.js';
@@ -59,6 +58,21 @@ describe('file access in the container', () => {
     const file = await stat(path.join(host, 'new/file.txt'));
     expect([file.uid, file.gid]).toEqual([before.uid, before.gid]);
   });
+
+  // Only a root worker hands the checkout over; any other worker's sandbox runs as the worker itself.
+  it.runIf(process.getuid?.() === 0)(
+    'never hands over a file hardlinked from outside the checkout (a mirror object)',
+    async () => {
+      const mirror = await ctx.folder();
+      await writeFile(path.join(mirror, 'object'), 'shared\n', { mode: 0o444 });
+      await link(path.join(mirror, 'object'), path.join(host, 'object'));
+      const workspace = await ctx.workspace({ hostCheckoutDir: host });
+      const attempt = await workspace.exec('chmod u+w object || true; echo poisoned >> object');
+      expect(attempt.exitCode).not.toBe(0);
+      expect(await readFile(path.join(mirror, 'object'), 'utf8')).toBe('shared\n');
+      expect((await workspace.readFile(`${ROOT}/object`)).toString()).toBe('shared\n');
+    },
+  );
 
   it('refuses paths outside the checkout, through .. or symlinks the agent made', async () => {
     const workspace = await ctx.workspace({ hostCheckoutDir: host });
