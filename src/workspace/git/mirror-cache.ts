@@ -159,7 +159,8 @@ export class MirrorCache {
       const shared = await this.locks.acquire(mirror, 'shared', request.signal);
       try {
         const commit = await this.resolve(mirror, ref, request.signal);
-        if (commit === null) continue; // evicted or rewritten since the fetch: go round again
+        if (commit === null && (await this.gitDirOk(mirror))) break; // fetched, and still not there
+        if (commit === null) continue; // evicted between the fetch and now: go round again
         await writeFile(path.join(mirror, LAST_USED_MARKER), '');
         const value = await use({ gitDir: mirror, commit }, ref);
         return { value, mirror, action };
