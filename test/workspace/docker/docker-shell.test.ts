@@ -45,7 +45,7 @@ describe('the persistent shell in the container', () => {
   });
 
   it('returns after the soft timeout with -1 and a later empty command collects the rest', async () => {
-    const first = await run('echo start; sleep 1.5; echo end');
+    const first = await run('echo start; sleep 4; echo end');
     expect(first.exitCode).toBe(-1);
     expect(first.output).toBe('start\n');
     let next = await run('');

@@ -18,8 +18,9 @@ afterEach(async () => {
   await ctx.cleanup();
 });
 
-const run = (workspace: DockerWorkspace, command: string, timeoutMs?: number) =>
-  workspace.shell().run({ command, isInput: false, ...(timeoutMs ? { timeoutMs } : {}) });
+/** With a hard timeout: these commands end, and a loaded machine must not make them look running. */
+const run = (workspace: DockerWorkspace, command: string, timeoutMs = 30_000) =>
+  workspace.shell().run({ command, isInput: false, timeoutMs });
 
 describe('limits hold', () => {
   it('a fork bomb is contained by the pids limit; the host is fine and a reset recovers', async () => {
@@ -44,7 +45,8 @@ describe('limits hold', () => {
     const workspace = await ctx.workspace({ limits: { memoryBytes: 128 * 1024 * 1024 } });
     const hog = 'python3 -c "b = []\nwhile True: b.append(bytearray(10**7))"';
     const observation = await terminalTool.execute(
-      { command: hog },
+      // A hard timeout, so that a slow allocation is never mistaken for a command still running.
+      { command: hog, timeout: 60 },
       {
         workspace,
         signal: new AbortController().signal,

@@ -48,7 +48,8 @@ export async function dockerTestContext(): Promise<DockerTestContext> {
         repoName: 'repo',
         labels: { repository: 'octo/repo', worker },
         limits: { memoryBytes: 256 * 1024 * 1024, pids: 128, cpus: 1 },
-        shell: { noOutputTimeoutMs: 500, interruptGraceMs: 1_000 },
+        // Long enough that a quick command on a loaded machine is not cut by the soft timeout.
+        shell: { noOutputTimeoutMs: 1_500, interruptGraceMs: 1_000 },
         ...overrides,
       });
       workspaces.push(workspace);
