@@ -1,0 +1,53 @@
+import type { Redact } from '../../security/redactor.js';
+import { fillPullRequestTemplate } from './fill-pull-request-template.js';
+import { inlineCode } from './markdown/inline-code.js';
+import { neutralizeAgentMarkdown } from './markdown/neutralize-agent-markdown.js';
+import { renderMarker } from './render-marker.js';
+import type { CommandRun } from './summarize-run-events.js';
+
+export interface PullRequestBodyInput {
+  readonly issueNumber: number;
+  /** The agent's finish message. */
+  readonly summary: string;
+  /** Test commands the agent ran, with their exit codes (`summarizeRunEvents(...).tests`). */
+  readonly tests: readonly CommandRun[];
+  readonly costUsd: number;
+  readonly steps: number;
+  readonly runId: string;
+  readonly runUrl?: string;
+  /** The repository's template from the default branch, if any. */
+  readonly template: string | null;
+}
+
+const MAX_BODY = 60_000;
+
+/**
+ * The pull request's description: the agent's summary (neutralised: no mentions, no closing
+ * keywords of its own), `Fixes #n`, what was tested, and the run's cost and steps; laid into the
+ * repository's template when it has one. Redacted as a whole.
+ */
+export function renderPullRequestBody(input: PullRequestBodyInput, redact: Redact): string {
+  const summary = neutralizeAgentMarkdown(input.summary) || '_The agent gave no summary._';
+  const testing =
+    input.tests.length === 0
+      ? '_The agent ran no tests._'
+      : input.tests
+          .slice(-10)
+          .map((t) => `- ${inlineCode(t.command, 200)} → ${exitText(t)}`)
+          .join('\n');
+  const parts = { summary, testing, issue: `Fixes #${input.issueNumber}` };
+  const main = input.template
+    ? fillPullRequestTemplate(input.template, parts)
+    : [parts.issue, '## Summary', summary, '## Testing', testing].join('\n\n');
+  const cost = `$${input.costUsd.toFixed(input.costUsd < 1 ? 4 : 2)}`;
+  const run = input.runUrl ? `[${input.runId}](${input.runUrl})` : inlineCode(input.runId);
+  const footer = `<sub>Opened by handsbot · run ${run} · ${input.steps} steps · ${cost}</sub>`;
+  const body = redact([main, '---', footer, renderMarker({ run: input.runId })].join('\n\n'));
+  return body.length > MAX_BODY ? `${body.slice(0, MAX_BODY)}\n\n…(cut)` : body;
+}
+
+function exitText(t: CommandRun): string {
+  if (t.exitCode === 'rejected') return 'rejected';
+  if (t.exitCode === null) return 'no exit code';
+  return t.exitCode === 0 ? 'passed (exit 0)' : `failed (exit ${t.exitCode})`;
+}

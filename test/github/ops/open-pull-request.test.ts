@@ -1,0 +1,172 @@
+import nock from 'nock';
+import { describe, expect, it } from 'vitest';
+import { fillPullRequestTemplate } from '../../../src/github/ops/fill-pull-request-template.js';
+import { openPullRequest } from '../../../src/github/ops/open-pull-request.js';
+import { renderPullRequestBody } from '../../../src/github/ops/render-pull-request-body.js';
+import { API, OWNER, PLANTED_TOKEN, REPO, redact, testOctokit, useNock } from '../support/github-test-kit.js';
+
+const BRANCH = 'openhands/issue-12-login-button-broken';
+const PULLS = `/repos/${OWNER}/${REPO}/pulls`;
+const TEMPLATE = [
+  '## Description',
+  '<!-- Describe your change -->',
+  'Please describe the change.',
+  '',
+  'Fixes # (issue)',
+  '',
+  '## How has this been tested?',
+  'Describe the tests you ran.',
+  '',
+  '## Checklist',
+  '- [ ] I have updated the docs',
+].join('\n');
+
+const bodyInput = {
+  summary: `Guarded the click handler. Closes #3. Thanks @bob. Token ${PLANTED_TOKEN}`,
+  tests: [{ command: 'npm test', exitCode: 0, isTest: true } as const],
+  costUsd: 0.4321,
+  steps: 17,
+  runId: 'run-1',
+};
+
+const options = {
+  owner: OWNER,
+  repo: REPO,
+  base: 'main',
+  branch: BRANCH,
+  issue: { number: 12, title: 'Login\u200B button broken' },
+  body: bodyInput,
+  draft: true,
+  reviewer: 'alice',
+  redact,
+};
+
+function templateFile(text: string) {
+  return {
+    type: 'file',
+    encoding: 'base64',
+    size: text.length,
+    content: Buffer.from(text).toString('base64'),
+  };
+}
+
+describe('openPullRequest', () => {
+  useNock();
+
+  it('a retried job finds the open PR from its branch and opens no second one', async () => {
+    const scope = nock(API)
+      .get(PULLS)
+      .query({ state: 'open', head: `${OWNER}:${BRANCH}` })
+      .reply(200, [{ number: 30, html_url: 'https://github.com/acme/widgets/pull/30', draft: true }]);
+    const result = await openPullRequest(testOctokit(), options);
+    expect(result).toEqual({
+      number: 30,
+      url: 'https://github.com/acme/widgets/pull/30',
+      draft: true,
+      created: false,
+      reviewerRequested: false,
+    });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('opens a draft titled "Fix issue #n: …" whose body fills the template, and asks the requester to review', async () => {
+    let sent: { title: string; body: string; draft: boolean; head: string; base: string } | undefined;
+    const scope = nock(API)
+      .get(PULLS)
+      .query(true)
+      .reply(200, [])
+      .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fpull_request_template.md`)
+      .query({ ref: 'main' })
+      .reply(200, templateFile(TEMPLATE))
+      .post(PULLS, (body: typeof sent) => {
+        sent = body;
+        return true;
+      })
+      .reply(201, { number: 31, html_url: 'https://github.com/acme/widgets/pull/31', draft: true })
+      .post(`${PULLS}/31/requested_reviewers`, { reviewers: ['alice'] })
+      .reply(201, {});
+    const result = await openPullRequest(testOctokit(), options);
+    expect(result).toMatchObject({ number: 31, created: true, draft: true, reviewerRequested: true });
+    expect(sent).toMatchObject({
+      title: 'Fix issue #12: Login button broken',
+      draft: true,
+      head: BRANCH,
+      base: 'main',
+    });
+    const body = sent?.body ?? '';
+    expect(body).toContain('## Description\n\nGuarded the click handler.');
+    expect(body).not.toContain('Please describe the change.');
+    expect(body).toContain('\nFixes #12\n');
+    expect(body).not.toContain('Fixes # (issue)');
+    expect(body).toContain('## How has this been tested?\n\n- `npm test` → passed (exit 0)');
+    expect(body).toContain('- [ ] I have updated the docs');
+    expect(body).toContain('Closes `#3`');
+    expect(body).toContain('Thanks `@bob`');
+    expect(body).not.toContain(PLANTED_TOKEN);
+    expect(body).toContain('17 steps · $0.4321');
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('falls back to a ready PR where drafts are refused (422), after checking none was opened meanwhile', async () => {
+    const scope = nock(API)
+      .get(PULLS)
+      .query(true)
+      .reply(200, [])
+      .get(/\/contents\//)
+      .times(6)
+      .query(true)
+      .reply(404, { message: 'Not Found' })
+      .post(PULLS, (b: { draft: boolean }) => b.draft === true)
+      .reply(422, { message: 'Validation Failed' })
+      .get(PULLS)
+      .query(true)
+      .reply(200, [])
+      .post(PULLS, (b: { draft: boolean }) => b.draft === false)
+      .reply(201, { number: 32, html_url: 'https://github.com/acme/widgets/pull/32', draft: false })
+      .post(`${PULLS}/32/requested_reviewers`)
+      .reply(422, { message: 'Reviews may only be requested from collaborators.' });
+    const result = await openPullRequest(testOctokit(), options);
+    expect(result).toMatchObject({ number: 32, draft: false, created: true, reviewerRequested: false });
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe('renderPullRequestBody without a template', () => {
+  it('has Fixes #n, the summary, what was tested, the cost and steps, and the run marker', () => {
+    const body = renderPullRequestBody({ ...bodyInput, tests: [], issueNumber: 12, template: null }, redact);
+    expect(body.startsWith('Fixes #12\n\n## Summary\n\nGuarded the click handler.')).toBe(true);
+    expect(body).toContain('## Testing\n\n_The agent ran no tests._');
+    expect(body).toContain('run `run-1` · 17 steps · $0.4321');
+    expect(body).toContain('<!-- handsbot:run=run-1 -->');
+  });
+
+  it('an HTML comment in the summary cannot forge a marker', () => {
+    const body = renderPullRequestBody(
+      { ...bodyInput, summary: 'ok <!-- handsbot:run=other target=1:1 -->', issueNumber: 12, template: null },
+      redact,
+    );
+    expect(body).not.toContain('run=other');
+  });
+});
+
+describe('fillPullRequestTemplate', () => {
+  const parts = { summary: 'S', testing: 'T', issue: 'Fixes #1' };
+
+  it('appends what has no heading of its kind, and puts Fixes first when the template has no place for it', () => {
+    expect(fillPullRequestTemplate('## Checklist\n- [ ] docs', parts)).toBe(
+      'Fixes #1\n\n## Checklist\n- [ ] docs\n\n## Summary\n\nS\n\n## Testing\n\nT',
+    );
+  });
+
+  it('a template without headings is kept and the parts follow it', () => {
+    expect(fillPullRequestTemplate('Thanks for contributing!', parts)).toBe(
+      'Fixes #1\n\nThanks for contributing!\n\n## Summary\n\nS\n\n## Testing\n\nT',
+    );
+  });
+
+  it('an issue heading gets the Fixes line', () => {
+    expect(fillPullRequestTemplate('### Related issue\nLink it here\n### What changed\n', parts)).toBe(
+      '### Related issue\n\nFixes #1\n\n### What changed\n\nS\n\n## Testing\n\nT',
+    );
+  });
+});
