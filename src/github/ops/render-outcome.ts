@@ -1,0 +1,117 @@
+import type { Redact } from '../../security/redactor.js';
+import { inlineCode } from './markdown/inline-code.js';
+import { neutralizeAgentMarkdown } from './markdown/neutralize-agent-markdown.js';
+import type { Outcome } from './outcome.js';
+
+const LIMIT_TEXT = {
+  MaxIterationsReached: 'reached its limit of steps',
+  MaxBudgetReached: 'reached its spending cap',
+  WallClockLimitReached: 'ran out of time',
+  Stuck: 'got stuck repeating itself',
+} as const;
+
+/**
+ * The message users see for each way a run can end (or not start). Never a stack trace or an
+ * internal detail: an internal error is a short sentence and the run id to look up in the logs.
+ * Agent-written parts are neutralised; the whole text is redacted.
+ */
+export function renderOutcome(outcome: Outcome, redact: Redact): string {
+  return redact(render(outcome));
+}
+
+function render(outcome: Outcome): string {
+  switch (outcome.kind) {
+    case 'pull_request_opened':
+      return `✅ I opened ${outcome.draft ? 'a draft pull request' : 'pull request'} #${outcome.number} with a potential fix: ${outcome.url}. Please review it before merging.`;
+    case 'pushed_to_pull_request':
+      return `✅ I pushed ${outcome.commits} commit${outcome.commits === 1 ? '' : 's'} to this pull request (#${outcome.number}).`;
+    case 'fork_pull_request':
+      return [
+        `⚠️ Pull request #${outcome.number} comes from a fork${outcome.headRepository ? ` (${inlineCode(outcome.headRepository)})` : ''}, and handsbot cannot push to a fork's branch, so nothing was changed.`,
+        'To have handsbot work on it, push the branch to this repository and open a pull request from there.',
+      ].join('\n\n');
+    case 'workflow_changes_refused': {
+      const files = outcome.files.slice(0, 10).map((f) => inlineCode(f, 120));
+      const more =
+        outcome.files.length > files.length ? ` and ${outcome.files.length - files.length} more` : '';
+      return [
+        `⚠️ The changes touch GitHub Actions workflows (${files.join(', ')}${more}), which handsbot may not change in this repository, so nothing was pushed.`,
+        'A maintainer can allow it with `allowWorkflowChanges: true` in `.github/openhands.yml` on the default branch.',
+      ].join('\n\n');
+    }
+    case 'no_changes':
+      return [
+        'ℹ️ I made no code changes. My explanation:',
+        quoteBlock(neutralizeAgentMarkdown(outcome.explanation) || '_No explanation was given._'),
+      ].join('\n\n');
+    case 'limit_reached': {
+      const lines = [`⚠️ The run ${LIMIT_TEXT[outcome.reason]} before finishing.`];
+      if (outcome.done)
+        lines.push(`What was done so far:\n\n${quoteBlock(neutralizeAgentMarkdown(outcome.done))}`);
+      lines.push(partial(outcome.partialBranch));
+      return lines.join('\n\n');
+    }
+    case 'internal_error':
+      return `❌ handsbot hit an internal error and stopped. The details are in the logs under run ${inlineCode(outcome.runId)}; trigger it again to retry.`;
+    case 'stopped':
+      return [`⏹️ Stopped by @${outcome.by} with \`/agent stop\`.`, partial(outcome.partialBranch)].join(
+        '\n\n',
+      );
+    case 'confirmation_timeout': {
+      const pending = outcome.pending.slice(0, 5).map((c) => `- ${inlineCode(c, 200)}`);
+      return [
+        `⌛ No one approved or rejected the waiting action within ${outcome.waitedMinutes} minutes, so the run ended.`,
+        ...(pending.length > 0 ? [`Waiting:\n${pending.join('\n')}`] : []),
+        partial(outcome.partialBranch),
+      ].join('\n\n');
+    }
+    case 'bad_config': {
+      const problems = outcome.problems
+        .slice(0, 20)
+        .map((p) => `- ${inlineCode(p.key, 80)}: ${inlineCode(p.expected, 300)}`);
+      return [
+        `⚠️ ${inlineCode(outcome.path)} on the default branch is not valid, so nothing ran:`,
+        ...problems,
+      ].join('\n');
+    }
+    case 'already_running':
+      return `@${outcome.by}'s request was noted: run ${inlineCode(outcome.runId)} is already working on this (one run per issue or pull request at a time).`;
+    case 'help':
+      return renderHelp(outcome.triggerLabel, outcome.permissions);
+    default: {
+      const unreachable: never = outcome;
+      return unreachable;
+    }
+  }
+}
+
+function partial(branch: string | null): string {
+  return branch ? `The partial work is on the branch ${inlineCode(branch)}.` : 'No changes were pushed.';
+}
+
+function quoteBlock(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
+}
+
+function renderHelp(label: string, permissions: readonly string[]): string {
+  const who =
+    permissions.length <= 1
+      ? (permissions[0] ?? 'write')
+      : `${permissions.slice(0, -1).join(', ')} or ${permissions.at(-1)}`;
+  return [
+    `**handsbot commands** (for people with ${who} permission on this repository)`,
+    '',
+    `- Add the label ${inlineCode(label)} to an issue: handsbot works on it and opens a pull request.`,
+    '- `/agent fix [instructions]` on an issue: the same. On a pull request: fix it (the instructions, failing checks, unresolved review threads) and push to its branch.',
+    '- A review or review comment on a pull request handsbot opened: it addresses the feedback and replies on each thread.',
+    '- `/agent stop`: stop the active run on this issue or pull request.',
+    '- `/agent approve`: run the action that is waiting for approval.',
+    '- `/agent reject [reason]`: refuse it; the agent is told the reason and carries on.',
+    '- `/agent help`: this list.',
+    '',
+    'Settings live in `.github/openhands.yml` on the default branch.',
+  ].join('\n');
+}

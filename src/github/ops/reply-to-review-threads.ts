@@ -1,0 +1,58 @@
+import type { Redact } from '../../security/redactor.js';
+import type { GitHubClient } from './github-client.js';
+import { neutralizeAgentMarkdown } from './markdown/neutralize-agent-markdown.js';
+import { renderMarker } from './render-marker.js';
+
+export interface ThreadReply {
+  /** REST id of the thread's first comment: replies attach to it. */
+  readonly commentId: number;
+  /** What the agent said it did for this thread. */
+  readonly text: string;
+}
+
+export interface ReplyToReviewThreadsOptions {
+  readonly owner: string;
+  readonly repo: string;
+  readonly pullNumber: number;
+  readonly runId: string;
+  readonly replies: readonly ThreadReply[];
+  readonly redact: Redact;
+}
+
+/**
+ * Answers each review thread the run handled, once: a retried job finds its earlier replies by the
+ * hidden marker (run id + thread) among the PR's review comments and skips them. Returns the ids of
+ * the threads answered now and of those already answered.
+ */
+export async function replyToReviewThreads(
+  octokit: GitHubClient,
+  { owner, repo, pullNumber, runId, replies, redact }: ReplyToReviewThreadsOptions,
+): Promise<{ posted: number[]; alreadyAnswered: number[] }> {
+  if (replies.length === 0) return { posted: [], alreadyAnswered: [] };
+  const existing = await octokit.paginate(octokit.rest.pulls.listReviewComments, {
+    owner,
+    repo,
+    pull_number: pullNumber,
+    per_page: 100,
+  });
+  const ours = existing.filter((c) => c.user?.type === 'Bot').map((c) => c.body);
+  const posted: number[] = [];
+  const alreadyAnswered: number[] = [];
+  for (const reply of replies) {
+    const marker = renderMarker({ run: runId, 'reply-to': reply.commentId });
+    if (ours.some((body) => body.includes(marker))) {
+      alreadyAnswered.push(reply.commentId);
+      continue;
+    }
+    const body = `${marker}\n${neutralizeAgentMarkdown(reply.text)}`;
+    await octokit.rest.pulls.createReplyForReviewComment({
+      owner,
+      repo,
+      pull_number: pullNumber,
+      comment_id: reply.commentId,
+      body: redact(body),
+    });
+    posted.push(reply.commentId);
+  }
+  return { posted, alreadyAnswered };
+}
