@@ -1,0 +1,106 @@
+import type { RunState } from '../src/agent/run-state.js';
+import type { BranchPolicy } from '../src/workspace/git/check-branch-name.js';
+import type { Workspace } from '../src/workspace/workspace.js';
+import type { JobData } from './job-data.js';
+import type { RunJobData, RunJobOutcome } from './run-job-context.js';
+
+/**
+ * What the run pipeline needs from modules outside jobs/, as small ports the worker process wires to
+ * real adapters (the Docker workspace and mirror cache, the GitHub operations). Adapters throw
+ * `TransientJobError` for failures worth a retry and `PermanentJobError` (with a user message) for
+ * refusals; the error boundary treats anything else as an internal error.
+ */
+
+/** The issue or PR as the agent gets it, after the sender's permission was checked. */
+export interface RunTask {
+  kind: 'issue' | 'pull_request';
+  number: number;
+  title: string;
+  /** The prompt: sanitised, fenced untrusted text, only content from before the trigger. */
+  prompt: string;
+  /** Branch to check out: the PR's head for PR work, null for the default branch. */
+  checkoutRef: string | null;
+  /** Branch to push to: the PR's head for PR work, a new `openhands/issue-<n>-<slug>` otherwise. */
+  pushBranch: string;
+  /** Which branches the push may touch: the prefix for new branches, never default or protected ones. */
+  branchPolicy: BranchPolicy;
+  /** A PR from a fork: handsbot cannot push to it (explained to the user, nothing runs). */
+  fromFork: boolean;
+  /** Repository instructions (AGENTS.md…), already read from the base commit and sanitised. */
+  repositoryInstructions?: string;
+  /** `.github/openhands.yml` decisions that bear on the pipeline. */
+  allowWorkflowChanges: boolean;
+  draft: boolean;
+}
+
+export interface PreparedWorkspace {
+  /** Where the agent's tools act (a container for real runs). */
+  readonly workspace: Workspace;
+  /** The checkout on the worker's disk, for the trusted push (the agent never pushes). */
+  readonly checkoutDir: string;
+  /** The repository's URL without credentials: where to push. */
+  readonly remoteUrl: string;
+  readonly baseCommit: string;
+  /**
+   * Called in `finally`, whatever happened. `final: false` when the job will run again (a retry, a
+   * drain): the provider may keep the checkout so the resumed run finds its edits.
+   */
+  release(options: { final: boolean }): Promise<void>;
+}
+
+export interface WorkspaceProvider {
+  /**
+   * A workspace for `runId`. With `resume`, one that holds what the run's log says was done (the
+   * same checkout when it is still there, else rebuilt): a resumed run must not lose its edits.
+   */
+  prepare(request: {
+    runId: string;
+    data: RunJobData;
+    task: RunTask;
+    resume: boolean;
+    signal: AbortSignal;
+  }): Promise<PreparedWorkspace>;
+}
+
+export interface PullRequestRef {
+  number: number;
+  url: string;
+}
+
+/** What the user is told at the end (the tracking comment's final edit). */
+export interface RunReport {
+  outcome: RunJobOutcome;
+  runId: string;
+  /** Short, redacted text: never a stack trace. */
+  message: string;
+  failedStep?: string;
+  pullRequest?: PullRequestRef;
+  branch?: string;
+  state?: RunState;
+  /** Triggers that arrived during the run and started none of their own. */
+  followUps: readonly JobData[];
+}
+
+export interface RunGitHub {
+  /** Checks the sender's permission (PermanentJobError when refused) and reads the task. */
+  loadTask(data: RunJobData, signal: AbortSignal): Promise<RunTask>;
+  /** 👀 and the tracking comment; finds its own on a retry (hidden marker), never posts a second. */
+  startTracking(data: RunJobData, runId: string): Promise<void>;
+  /** Called on each agent step; the adapter throttles edits of the tracking comment. */
+  trackProgress(data: RunJobData, state: RunState): void;
+  /** A fresh installation token for this repository: only ever in memory, never in job data. */
+  installationToken(data: RunJobData): Promise<string>;
+  /** Opens the PR for `branch`, or returns the one already open for it (idempotent on retry). */
+  openPullRequest(request: {
+    data: RunJobData;
+    task: RunTask;
+    branch: string;
+    state: RunState;
+  }): Promise<PullRequestRef>;
+  report(data: RunJobData, report: RunReport): Promise<void>;
+}
+
+export interface RunPorts {
+  workspaces: WorkspaceProvider;
+  github: RunGitHub;
+}

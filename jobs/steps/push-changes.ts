@@ -1,0 +1,47 @@
+import { type GitIdentity, type PushBranchResult, pushBranch } from '../../src/workspace/git/push-branch.js';
+import type { PreparedWorkspace, RunTask } from '../run-ports.js';
+
+export interface PushChangesInput {
+  prepared: PreparedWorkspace;
+  task: RunTask;
+  /** Minted for this push only; lives in memory and in the git command's environment. */
+  token: string;
+  /** The app, as author and committer. */
+  author: GitIdentity;
+  /** The person who triggered, as a `Co-authored-by:` trailer. */
+  coAuthor: GitIdentity;
+  signal: AbortSignal;
+}
+
+/**
+ * Step 5: the trusted push. The agent never pushes: the worker commits the working tree on top of the
+ * base commit with its own git directory (the checkout's config and hooks are never used) and pushes
+ * to the task's branch under its branch policy.
+ */
+export async function pushChanges(input: PushChangesInput): Promise<PushBranchResult> {
+  const { task } = input;
+  const title =
+    task.kind === 'issue'
+      ? `Fix issue #${task.number}: ${task.title}`
+      : `Address feedback on #${task.number}`;
+  return pushBranch({
+    checkoutDir: input.prepared.checkoutDir,
+    url: input.prepared.remoteUrl,
+    baseCommit: input.prepared.baseCommit,
+    branch: task.pushBranch,
+    policy: task.branchPolicy,
+    token: input.token,
+    message: title,
+    author: input.author,
+    coAuthors: [input.coAuthor],
+    signal: input.signal,
+    // A new issue branch is handsbot's own: a retried job replaces what its earlier attempt pushed.
+    // A PR's branch is someone's work and only ever fast-forwarded.
+    force: task.kind === 'issue',
+  });
+}
+
+/** GitHub's no-reply address for a user, which links the commit to their account. */
+export function noReplyIdentity(login: string, id: number): GitIdentity {
+  return { name: login, email: `${id}+${login}@users.noreply.github.com` };
+}

@@ -1,0 +1,110 @@
+import type { Decision } from '../../src/agent/conversation.js';
+import { Conversation } from '../../src/agent/conversation.js';
+import type { RunState } from '../../src/agent/run-state.js';
+import type { Config } from '../../src/config/load-config.js';
+import type { EventStore } from '../../src/events/event-store.js';
+import type { LlmClientDeps } from '../../src/llm/llm-client-deps.js';
+import { createAgentSpec } from '../../src/runtime/create-agent-spec.js';
+import { createConversationDeps } from '../../src/runtime/create-conversation-deps.js';
+import { JobCancelledError, JobDrainingError, PermanentJobError } from '../job-errors.js';
+import type { RunJobData } from '../run-job-context.js';
+import type { PreparedWorkspace, RunTask } from '../run-ports.js';
+
+export interface RunAgentInput {
+  config: Config;
+  store: EventStore;
+  runId: string;
+  data: RunJobData;
+  task: RunTask;
+  prepared: PreparedWorkspace;
+  /** `/agent stop`: interrupts the current step. */
+  signal: AbortSignal;
+  /** Worker shutdown: the run pauses at the next step boundary (its log is the checkpoint). */
+  drain: AbortSignal;
+  waitForDecision(signal: AbortSignal): Promise<Decision>;
+  onState?(state: RunState): void;
+  /** How long a gated action waits for `/agent approve|reject` before the job ends. */
+  decisionTimeoutMs?: number;
+  llmDeps?: LlmClientDeps;
+}
+
+export interface RunAgentOutput {
+  state: RunState;
+  /** The log already had events: the run was resumed, not started. */
+  resumed: boolean;
+}
+
+/**
+ * Step 3: the agent loop on the workspace, bound to the run's log. If the log already exists (a retry,
+ * a stalled job, a job put back at shutdown) the run is resumed from it: recorded LLM answers are not
+ * asked for again and recorded observations not re-run. Gated actions wait here for a decision.
+ */
+export async function runAgent(input: RunAgentInput): Promise<RunAgentOutput> {
+  const { config, store, runId, prepared, task, data } = input;
+  if (!config.llm.ok)
+    throw new PermanentJobError(config.llm.problem, 'handsbot has no usable LLM configured.');
+  const agent = createAgentSpec(config, {
+    workspaceRoot: prepared.workspace.root,
+    sandboxed: prepared.workspace.kind === 'docker',
+    autoContinue: true,
+    ...(task.repositoryInstructions ? { repositoryInstructions: task.repositoryInstructions } : {}),
+    ...(input.llmDeps ? { llmDeps: input.llmDeps } : {}),
+  });
+  const deps = createConversationDeps(config, runId);
+  const resumed = (await store.lastSeq(runId)) > 0;
+  const conversation = resumed
+    ? await Conversation.resume({ store, runId, agent, workspace: prepared.workspace, deps })
+    : await Conversation.start({
+        store,
+        runId,
+        agent,
+        workspace: prepared.workspace,
+        deps,
+        task: task.prompt,
+        sender: `github:${data.sender.login}`,
+        settings: {
+          modelProfile: config.llm.routes.agent[0] ?? 'default',
+          maxIterations: config.limits.maxIterations,
+          maxCostUsd: config.limits.maxCostUsd,
+          wallClockLimitMs: config.limits.wallClockLimitMs,
+          toolNames: agent.tools.specs().map((s) => s.name),
+          workspace: { kind: prepared.workspace.kind, root: prepared.workspace.root },
+          labels: {
+            repository: `${data.repository.owner}/${data.repository.name}`,
+            number: String(data.number),
+            trigger: data.trigger.kind,
+            baseCommit: prepared.baseCommit,
+          },
+        },
+      });
+  const unsubscribe = conversation.subscribe((_event, state) => input.onState?.(state));
+  // Pause, not abort: the step in flight (an LLM call, a command) finishes and is recorded first.
+  const onDrain = () => conversation.pause('worker shutting down');
+  input.drain.addEventListener('abort', onDrain);
+  if (input.drain.aborted) onDrain();
+  try {
+    let state = await conversation.run(input.signal);
+    while (state.status === 'waiting_for_confirmation' && !input.signal.aborted && !input.drain.aborted) {
+      const decision = await input
+        .waitForDecision(
+          AbortSignal.any([
+            input.signal,
+            input.drain,
+            AbortSignal.timeout(input.decisionTimeoutMs ?? 24 * 60 * 60 * 1000),
+          ]),
+        )
+        .catch(() => null);
+      if (decision === null) break;
+      await conversation.decide(decision);
+      state = await conversation.run(input.signal);
+    }
+    if (input.signal.aborted) throw new JobCancelledError(String(input.signal.reason ?? 'stopped'));
+    if (input.drain.aborted && (state.status === 'paused' || state.status === 'waiting_for_confirmation')) {
+      throw new JobDrainingError('run-agent');
+    }
+    return { state, resumed };
+  } finally {
+    input.drain.removeEventListener('abort', onDrain);
+    unsubscribe();
+  }
+}

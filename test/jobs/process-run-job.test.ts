@@ -1,0 +1,270 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, realpath, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TransientJobError } from '../../jobs/job-errors.js';
+import { createRunJobProcessor } from '../../jobs/process-run-job.js';
+import type { RunGitHub, RunReport, RunTask, WorkspaceProvider } from '../../jobs/run-ports.js';
+import { startRunWorker } from '../../jobs/run-worker.js';
+import { loadConfig } from '../../src/config/index.js';
+import { createFileEventStore } from '../../src/events/file-event-store.js';
+import { MirrorCache } from '../../src/workspace/git/mirror-cache.js';
+import { createLocalWorkspace } from '../../src/workspace/local-workspace.js';
+import { type GitHttpServer, startGitHttpServer } from '../support/git-http-server.js';
+import {
+  type ScriptedLlmServer,
+  type ScriptedTurn,
+  startScriptedLlmServer,
+} from '../support/scripted-llm/index.js';
+import { createUpstream, git, type Upstream } from '../workspace/git/upstream-repo.js';
+import { createQueueFixture, quietLogger, runData, waitFor } from './support.js';
+
+/**
+ * The run pipeline through a real worker on a real Redis, with the real agent (scripted LLM server),
+ * a real file event store, real git (mirror cache, trusted push to a git http-backend server). The two
+ * ports whose adapters are written elsewhere are small doubles of the port interfaces: the workspace
+ * provider (a local checkout from the mirror cache instead of a Docker container) and GitHub (records
+ * what it was asked).
+ */
+
+const TOKEN = `ghs_${randomBytes(18).toString('hex')}`;
+const APP = { name: 'handsbot[bot]', email: '1+handsbot[bot]@users.noreply.github.com' };
+const BRANCH = 'openhands/issue-5-add-subtracts';
+
+let fx: Awaited<ReturnType<typeof createQueueFixture>>;
+let tmp: string;
+let gitServer: GitHttpServer;
+let llm: ScriptedLlmServer | undefined;
+let upstream: Upstream;
+let url: string;
+
+beforeEach(async () => {
+  fx = await createQueueFixture({ attempts: 2 });
+  tmp = await realpath(await mkdtemp(path.join(tmpdir(), 'handsbot-jobs-')));
+  gitServer = await startGitHttpServer({ root: path.join(tmp, 'server'), token: TOKEN });
+  upstream = await createUpstream(path.join(tmp, 'server'), 'octo', 'repo');
+  await upstream.commit({ 'src/math.js': 'export function add(a, b) {\n  return a - b;\n}\n' });
+  url = gitServer.repoUrl('octo', 'repo');
+});
+
+afterEach(async () => {
+  await fx.cleanup();
+  await llm?.close();
+  llm = undefined;
+  await gitServer.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+const terminal = (command: string): ScriptedTurn => ({
+  toolCalls: [{ name: 'terminal', arguments: { command } }],
+});
+const finish = (message: string): ScriptedTurn => ({
+  toolCalls: [{ name: 'finish', arguments: { message } }],
+});
+
+const TASK: RunTask = {
+  kind: 'issue',
+  number: 5,
+  title: 'add subtracts',
+  prompt: 'Fix `add` in src/math.js: it subtracts.',
+  checkoutRef: null,
+  pushBranch: BRANCH,
+  branchPolicy: { allowedPrefixes: ['openhands/'], protectedBranches: ['main'] },
+  fromFork: false,
+  allowWorkflowChanges: false,
+  draft: true,
+};
+
+/** A double of the GitHub port: answers with TASK, records every call, can fail `openPullRequest` once. */
+function fakeGitHub(options: { failOpenPrOnce?: boolean } = {}) {
+  const calls: string[] = [];
+  const reports: RunReport[] = [];
+  let openFailures = options.failOpenPrOnce ? 1 : 0;
+  const github: RunGitHub = {
+    loadTask: async () => {
+      calls.push('loadTask');
+      return TASK;
+    },
+    startTracking: async () => {
+      calls.push('startTracking');
+    },
+    trackProgress: () => {},
+    installationToken: async () => {
+      calls.push('installationToken');
+      return TOKEN;
+    },
+    openPullRequest: async ({ branch }) => {
+      calls.push(`openPullRequest ${branch}`);
+      if (openFailures-- > 0) throw new TransientJobError('GitHub answered 502');
+      return { number: 9, url: 'https://github.example/octo/repo/pull/9' };
+    },
+    report: async (_data, report) => {
+      calls.push(`report ${report.outcome}`);
+      reports.push(report);
+    },
+  };
+  return { github, calls, reports };
+}
+
+/** A double of the workspace port over real modules: a mirror-cache checkout, a local workspace. */
+function localProvider() {
+  const mirrors = new MirrorCache({ cacheDir: path.join(tmp, 'mirrors'), maxBytes: 1e12 });
+  const bases = new Map<string, string>();
+  const releases: boolean[] = [];
+  const prepares: { resume: boolean; reused: boolean }[] = [];
+  const provider: WorkspaceProvider = {
+    async prepare({ runId, resume, signal }) {
+      const dest = path.join(tmp, 'checkouts', runId);
+      const reused =
+        resume &&
+        (await stat(dest).then(
+          () => true,
+          () => false,
+        ));
+      if (!reused) {
+        const provisioned = await mirrors.provision({ url, ref: 'main', dest, token: TOKEN, signal });
+        bases.set(runId, provisioned.commit);
+      }
+      prepares.push({ resume, reused });
+      const workspace = createLocalWorkspace({ root: dest });
+      return {
+        workspace,
+        checkoutDir: dest,
+        remoteUrl: url,
+        baseCommit: bases.get(runId) ?? '',
+        async release({ final }) {
+          releases.push(final);
+          await workspace.close();
+          if (final) await rm(dest, { recursive: true, force: true });
+        },
+      };
+    },
+  };
+  return { provider, releases, prepares };
+}
+
+async function startPipelineWorker(turns: ScriptedTurn[], github: RunGitHub, provider: WorkspaceProvider) {
+  llm = await startScriptedLlmServer(turns);
+  const config = loadConfig({
+    LLM_PROVIDER: 'openai',
+    LLM_API_KEY: 'sk-test-key-0123456789',
+    LLM_BASE_URL: llm.openaiBaseUrl,
+    LLM_MAX_RETRIES: '0',
+    HANDSBOT_DATA_DIR: path.join(tmp, 'data'),
+    HANDSBOT_CONFIRMATION: 'never',
+  });
+  const store = createFileEventStore({ dir: path.join(tmp, 'data', 'runs') });
+  const processor = createRunJobProcessor({
+    config,
+    store,
+    ports: { github, workspaces: provider },
+    identity: APP,
+  });
+  const handle = await startRunWorker({
+    connection: fx.redis,
+    prefix: fx.prefix,
+    processor,
+    logger: quietLogger,
+  });
+  fx.onCleanup(async () => {
+    await handle.close();
+    await store.close();
+  });
+}
+
+async function settled(jobId: string) {
+  await waitFor(
+    async () => {
+      const state = await fx.queue.runs.getJobState(jobId);
+      return state === 'completed' || state === 'failed';
+    },
+    { timeoutMs: 25_000, what: `job ${jobId} to settle` },
+  );
+  const job = await fx.queue.runs.getJob(jobId);
+  if (!job) throw new Error('job missing');
+  return job;
+}
+
+describe('run pipeline', () => {
+  it('runs the steps in order: the agent fixes the bug, the worker pushes a branch and opens a PR', async () => {
+    const { github, calls, reports } = fakeGitHub();
+    const { provider, releases } = localProvider();
+    await startPipelineWorker(
+      [terminal("sed -i 's/a - b/a + b/' src/math.js"), finish('add adds now')],
+      github,
+      provider,
+    );
+    const { jobId } = await fx.queue.enqueue(runData());
+    const job = await settled(jobId);
+
+    expect(job.returnvalue).toMatchObject({
+      outcome: 'pull_request_opened',
+      runId: jobId,
+      branch: BRANCH,
+      pullRequestUrl: 'https://github.example/octo/repo/pull/9',
+    });
+    expect(calls).toEqual([
+      'loadTask',
+      'startTracking',
+      'installationToken',
+      `openPullRequest ${BRANCH}`,
+      'report pull_request_opened',
+    ]);
+    expect(reports[0]).toMatchObject({ message: 'add adds now', followUps: [] });
+    expect(git(upstream.bare, 'show', `${BRANCH}:src/math.js`)).toContain('a + b');
+    expect(git(upstream.bare, 'log', '-1', '--format=%B', BRANCH)).toContain('Co-authored-by: alice');
+    expect(job.progress).toMatchObject({ step: 'report', iterations: 2 });
+    expect(releases).toEqual([true]);
+  });
+
+  it('a refused change gives up at once: the failing step and a short message are reported, nothing is pushed', async () => {
+    const { github, calls, reports } = fakeGitHub();
+    const { provider, releases } = localProvider();
+    await startPipelineWorker(
+      [
+        terminal('mkdir -p .github/workflows && echo "on: push" > .github/workflows/ci.yml'),
+        finish('added CI'),
+      ],
+      github,
+      provider,
+    );
+    const { jobId } = await fx.queue.enqueue(runData());
+    const job = await settled(jobId);
+
+    expect(await job.getState()).toBe('failed');
+    expect(job.attemptsMade).toBe(1);
+    expect(calls).toEqual(['loadTask', 'startTracking', 'report failed']);
+    expect(reports[0]).toMatchObject({ outcome: 'failed', failedStep: 'verify' });
+    expect(reports[0]?.message).toContain('GitHub Actions workflows (.github/workflows/ci.yml)');
+    expect(reports[0]?.message).not.toMatch(/\n\s+at /);
+    expect(git(upstream.bare, 'branch', '--list', BRANCH).trim()).toBe('');
+    expect(releases).toEqual([true]);
+  });
+
+  it('a transient failure is retried and the retry resumes the run from its log and its kept checkout', async () => {
+    const { github, calls } = fakeGitHub({ failOpenPrOnce: true });
+    const { provider, releases, prepares } = localProvider();
+    await startPipelineWorker(
+      [terminal("sed -i 's/a - b/a + b/' src/math.js"), finish('add adds now')],
+      github,
+      provider,
+    );
+    const { jobId } = await fx.queue.enqueue(runData());
+    const job = await settled(jobId);
+
+    expect(job.returnvalue).toMatchObject({ outcome: 'pull_request_opened' });
+    // One failed attempt, one that completed (BullMQ counts both).
+    expect(job.attemptsMade).toBe(2);
+    // The agent was not run again: the LLM was asked twice in all, by the first attempt.
+    expect(llm?.requests).toHaveLength(2);
+    expect(prepares).toEqual([
+      { resume: false, reused: false },
+      { resume: true, reused: true },
+    ]);
+    expect(releases).toEqual([false, true]);
+    expect(calls.filter((c) => c.startsWith('openPullRequest'))).toHaveLength(2);
+    expect(calls.at(-1)).toBe('report pull_request_opened');
+    expect(git(upstream.bare, 'show', `${BRANCH}:src/math.js`)).toContain('a + b');
+  });
+});
