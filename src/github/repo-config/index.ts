@@ -15,3 +15,4 @@ export {
   triggerPermissionLevelSchema,
 } from './repo-config.schema.js';
 export { RepoConfigError, type RepoConfigErrorKind, type RepoConfigProblem } from './repo-config-error.js';
+export { type RunLimits, resolveRunLimits } from './resolve-run-limits.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { findWorkflowChanges } from '../../../src/github/ops/find-workflow-changes.js';
 import type { Outcome } from '../../../src/github/ops/outcome.js';
 import { renderOutcome } from '../../../src/github/ops/render-outcome.js';
 import { PLANTED_TOKEN, redact } from '../support/github-test-kit.js';
@@ -96,5 +97,18 @@ describe('renderOutcome', () => {
       expect(text).toContain(command);
     }
     expect(text).toContain('maintain or admin permission');
+  });
+});
+
+describe('findWorkflowChanges', () => {
+  it('finds workflow files however the path is spelt', () => {
+    expect(
+      findWorkflowChanges([
+        'src/a.ts',
+        '.github/workflows/ci.yml',
+        './.GitHub/Workflows/x.yaml',
+        '.github/dependabot.yml',
+      ]),
+    ).toEqual(['.github/workflows/ci.yml', './.GitHub/Workflows/x.yaml']);
   });
 });
