@@ -66,19 +66,27 @@ export interface ExecOutput {
 
 /**
  * A short helper process (file access, kill, cgroup reads): input written and closed, both streams
- * collected whole. Not for agent commands, which need timeouts and kills (see `runSandboxCommand`).
+ * collected whole. Not for agent commands, which need kills (see `runSandboxCommand`). A helper that
+ * does not finish in `timeoutMs` (bash retrying forks under a fork bomb...) is abandoned with an error.
  */
 export async function collectExec(
   container: Container,
   spec: ExecSpec,
-  input?: string | Buffer,
+  options: { input?: string | Buffer; timeoutMs: number },
 ): Promise<ExecOutput> {
+  const { input, timeoutMs } = options;
   const started = await startExec(container, { ...spec, stdin: input !== undefined });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   started.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
   started.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
   if (input !== undefined) started.stream.end(input);
-  const exitCode = await started.exited;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    started.stream.destroy();
+  }, timeoutMs);
+  const exitCode = await started.exited.finally(() => clearTimeout(timer));
+  if (timedOut) throw new Error(`${spec.cmd.join(' ').slice(0, 80)} did not finish within ${timeoutMs} ms`);
   return { exitCode, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr) };
 }

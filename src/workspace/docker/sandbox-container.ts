@@ -13,6 +13,8 @@ export class SandboxUnavailableError extends Error {
 }
 
 const KILL_TIMEOUT_MS = 5_000;
+/** File access, diff and cgroup reads; generous, as a big diff or file on a loaded host takes time. */
+const HELPER_TIMEOUT_MS = 120_000;
 
 /**
  * One run's container and the few things done to it from outside: start processes as the sandbox
@@ -47,16 +49,21 @@ export class SandboxContainer {
 
   async collect(
     cmd: string[],
-    options: { workingDir?: string; input?: string | Buffer } = {},
+    options: { workingDir?: string; input?: string | Buffer; timeoutMs?: number } = {},
   ): Promise<ExecOutput> {
     await this.ready();
     const spec = { cmd, user: this.user, ...(options.workingDir ? { workingDir: options.workingDir } : {}) };
-    return collectExec(this.container, spec, options.input);
+    return collectExec(this.container, spec, {
+      timeoutMs: options.timeoutMs ?? HELPER_TIMEOUT_MS,
+      ...(options.input === undefined ? {} : { input: options.input }),
+    });
   }
 
   /** C-c as a terminal would send it: to the process group of the shell, i.e. its foreground job. */
   async signalGroup(pgid: number, signal: 'SIGINT' | 'SIGQUIT'): Promise<void> {
-    await this.collect(['bash', '-c', 'kill -s "$1" -- "-$2"', 'handsbot-signal', signal, String(pgid)]);
+    await this.collect(['bash', '-c', 'kill -s "$1" -- "-$2"', 'handsbot-signal', signal, String(pgid)], {
+      timeoutMs: KILL_TIMEOUT_MS,
+    });
   }
 
   /**
@@ -74,7 +81,7 @@ export class SandboxContainer {
       'handsbot-kill',
       `${sid}`,
     ];
-    const killed = await withTimeout(this.collect(cmd), KILL_TIMEOUT_MS).catch(() => null);
+    const killed = await this.collect(cmd, { timeoutMs: KILL_TIMEOUT_MS }).catch(() => null);
     // pkill exits 1 when nothing was left to kill; anything else means the kill did not run.
     if (killed && (killed.exitCode === 0 || killed.exitCode === 1)) return;
     await this.restart();
@@ -99,11 +106,13 @@ export class SandboxContainer {
    * have hit the memory limit or been SIGKILLed by someone, and only the cgroup knows which.
    */
   async oomKilledSinceLastCheck(): Promise<boolean> {
-    const read = await this.collect([
+    // cgroup v2 has memory.events, v1 memory.oom_control; both count `oom_kill`.
+    const cmd = [
       'sh',
       '-c',
       'cat /sys/fs/cgroup/memory.events 2>/dev/null || cat /sys/fs/cgroup/memory/memory.oom_control',
-    ]).catch(() => null);
+    ];
+    const read = await this.collect(cmd, { timeoutMs: KILL_TIMEOUT_MS }).catch(() => null);
     const match = read ? /oom_kill (\d+)/.exec(read.stdout.toString('utf8')) : null;
     if (!match) return false;
     const count = Number(match[1]);
@@ -116,20 +125,4 @@ export class SandboxContainer {
     if (this.restarting) await this.restarting;
     if (this.unavailable) throw this.unavailable;
   }
-}
-
-function withTimeout<T>(pending: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    pending.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
