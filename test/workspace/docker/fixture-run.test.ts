@@ -55,7 +55,7 @@ afterEach(async () => {
 
 describe('the agent core in a Docker workspace', () => {
   it('fixes the fixture bug end to end, every command and edit inside the container', async () => {
-    const repo = await createBuggyRepo();
+    const repo = ctx.adopt(await createBuggyRepo());
     server = await startScriptedLlmServer(FIX_SCRIPT);
     const workspace = await ctx.workspace({ hostCheckoutDir: repo, shell: {} });
     const { conversation } = await startScriptedConversation({

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { terminalTool } from '../../../src/tools/terminal.js';
@@ -51,7 +50,7 @@ describe('limits hold', () => {
         workspace,
         signal: new AbortController().signal,
         runId: 'run-oom',
-        outputDir: await mkdtemp(path.join(tmpdir(), 'hb-out-')),
+        outputDir: await ctx.folder(),
         scratch: new Map(),
         tasks: [],
       },
@@ -109,7 +108,7 @@ describe('no secret reaches the sandbox', () => {
   });
 
   it('in the environment, in /proc/*/environ of any process, or in the checkout', async () => {
-    const repo = await createBuggyRepo();
+    const repo = ctx.adopt(await createBuggyRepo());
     const workspace = await ctx.workspace({ hostCheckoutDir: repo });
     const shell = await run(workspace, 'env; sleep 30 &');
     expect(shell.output).not.toContain(SECRET);

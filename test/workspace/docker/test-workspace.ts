@@ -21,6 +21,8 @@ export interface DockerTestContext {
   workspace(overrides?: Partial<DockerWorkspaceOptions>): Promise<DockerWorkspace>;
   /** An empty folder removed at cleanup. */
   folder(): Promise<string>;
+  /** Removes `dir` at cleanup too (fixture repositories made elsewhere). */
+  adopt(dir: string): string;
   cleanup(): Promise<void>;
 }
 
@@ -39,6 +41,10 @@ export async function dockerTestContext(): Promise<DockerTestContext> {
     image,
     worker,
     folder,
+    adopt(dir) {
+      folders.push(dir);
+      return dir;
+    },
     async workspace(overrides = {}) {
       const workspace = await createDockerWorkspace({
         docker,
