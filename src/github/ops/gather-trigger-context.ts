@@ -57,7 +57,13 @@ export async function gatherTriggerContext(
   options: GatherTriggerContextOptions,
 ): Promise<TriggerContext> {
   const { owner, repo, number } = options;
-  const result = await octokit.graphql<SubjectQueryResult>(SUBJECT_QUERY, { owner, repo, number });
+  const result = await octokit
+    .graphql<SubjectQueryResult>(SUBJECT_QUERY, { owner, repo, number })
+    .catch((error: unknown) => {
+      // GitHub answers a missing number with a NOT_FOUND error entry, not a 404: the job must end.
+      if (isNotFound(error)) throw new TriggerTargetError(number, 'missing');
+      throw error;
+    });
   const subject = result.repository?.issueOrPullRequest ?? null;
   const expected = options.kind === 'issue' ? 'Issue' : 'PullRequest';
   if (!subject || subject.__typename !== expected) {
@@ -127,6 +133,19 @@ async function bodyOf(
     }
   }
   return { body: boundText(sanitizeUntrustedText(subject.body), MAX_BODY_CHARS), bodyLeftOutReason: null };
+}
+
+function isNotFound(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, errors } = error as { name?: unknown; errors?: unknown };
+  return (
+    name === 'GraphqlResponseError' &&
+    Array.isArray(errors) &&
+    errors.length > 0 &&
+    errors.every(
+      (e: unknown) => typeof e === 'object' && e !== null && (e as { type?: unknown }).type === 'NOT_FOUND',
+    )
+  );
 }
 
 function olderUnread(page: { totalCount: number; nodes: readonly unknown[] | null }): LeftOut {

@@ -160,6 +160,22 @@ describe('gatherTriggerContext on an issue', () => {
     );
   });
 
+  it('a number GitHub does not know (a NOT_FOUND entry) ends the job as missing', async () => {
+    nock(API)
+      .post('/graphql')
+      .reply(200, {
+        data: { repository: { issueOrPullRequest: null } },
+        errors: [
+          { type: 'NOT_FOUND', path: ['repository', 'issueOrPullRequest'], message: 'Could not resolve' },
+        ],
+      });
+    const octokit = testOctokit();
+    await expect(gatherTriggerContext(octokit, options(octokit))).rejects.toMatchObject({
+      name: 'TriggerTargetError',
+      found: 'missing',
+    });
+  });
+
   it('refuses a number that turned out to be a pull request', async () => {
     graphql('handsbotSubject', { repository: { issueOrPullRequest: { __typename: 'PullRequest' } } });
     const octokit = testOctokit();

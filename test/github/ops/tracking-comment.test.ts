@@ -157,6 +157,27 @@ describe('TrackingCommentUpdater', () => {
     expect(updater.edits).toBe(2);
   });
 
+  it('updates during the final flush never race it with a second edit', async () => {
+    const { scheduler } = manualScheduler();
+    // Only these two edits are mocked: any third PATCH would fail the test.
+    const first = nock(API)
+      .patch(COMMENT, (sent: { body: string }) => sent.body === 'A')
+      .delay(20)
+      .reply(200, { id: 900 }, { ETag: 'W/"a"' });
+    const updater = make(scheduler, { minIntervalMs: 0 });
+    updater.update('A');
+    updater.update('B');
+    nock(API).get(COMMENT).reply(304);
+    const final = patchExpecting('FINAL');
+    const flushing = updater.flush('FINAL');
+    updater.update('C');
+    await flushing;
+    await updater.settled();
+    expect(first.isDone()).toBe(true);
+    expect(final.isDone()).toBe(true);
+    expect(updater.edits).toBe(2);
+  });
+
   it('an unchanged body costs no request', async () => {
     const { scheduler } = manualScheduler();
     const updater = make(scheduler);

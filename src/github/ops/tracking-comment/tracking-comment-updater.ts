@@ -66,6 +66,8 @@ export class TrackingCommentUpdater {
   #cancelTimer: (() => void) | null = null;
   #inFlight: Promise<void> | null = null;
   #gone = false;
+  /** Set by the final flush: a progress update arriving late must not replace the final body. */
+  #closed = false;
   #edits = 0;
 
   constructor(octokit: GitHubClient, options: TrackingCommentUpdaterOptions) {
@@ -88,6 +90,7 @@ export class TrackingCommentUpdater {
 
   /** Asks for `body` to be shown; sent now, or with the next edit the throttle allows. */
   update(body: string): void {
+    if (this.#closed) return;
     this.#desired = this.#options.redact(body);
     if (this.#gone || this.#inFlight || this.#cancelTimer) return;
     const wait = Math.max(this.#lastEditAt + this.#interval, this.#blockedUntil) - this.#scheduler.now();
@@ -99,12 +102,16 @@ export class TrackingCommentUpdater {
       }, wait);
   }
 
-  /** Sends the final body (or the pending one) now, whatever the throttle says; throws on failure. */
+  /**
+   * Sends the final body (or the pending one) now, whatever the throttle says, and ignores progress
+   * updates from then on; throws on failure. Calling it again (a retried job) re-sends only if needed.
+   */
   async flush(body?: string): Promise<void> {
+    this.#closed = true;
     if (body !== undefined) this.#desired = this.#options.redact(body);
     this.#cancelTimer?.();
     this.#cancelTimer = null;
-    await this.#inFlight;
+    await this.settled();
     if (this.#gone) throw new TrackingCommentGoneError(this.#options.commentId);
     const desired = this.#desired;
     if (desired === undefined) return;
@@ -154,7 +161,7 @@ export class TrackingCommentUpdater {
       .finally(() => {
         this.#inFlight = null;
         // Updates that arrived during the edit go out with the next one the throttle allows.
-        if (!this.#gone && this.#desired !== undefined && this.#desired !== this.#known) {
+        if (!this.#gone && !this.#closed && this.#desired !== undefined && this.#desired !== this.#known) {
           this.update(this.#options.redact(this.#desired));
         }
       });
