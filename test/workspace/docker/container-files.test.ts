@@ -27,7 +27,8 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await ctx.cleanup();
+  // Left undefined when connecting failed: that error is the one to see, not a follow-on.
+  await ctx?.cleanup();
 });
 
 describe('file access in the container', () => {

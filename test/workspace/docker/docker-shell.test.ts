@@ -14,7 +14,8 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await ctx.cleanup();
+  // Left undefined when connecting failed: that error is the one to see, not a follow-on.
+  await ctx?.cleanup();
 });
 
 const run = (command: string, extra: { isInput?: boolean; timeoutMs?: number } = {}) =>

@@ -50,7 +50,8 @@ beforeEach(async () => {
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  await ctx.cleanup();
+  // Left undefined when connecting failed: that error is the one to see, not a follow-on.
+  await ctx?.cleanup();
 });
 
 describe('the agent core in a Docker workspace', () => {

@@ -17,7 +17,8 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await ctx.cleanup();
+  // Left undefined when connecting failed: that error is the one to see, not a follow-on.
+  await ctx?.cleanup();
   await Promise.all(otherWorkers.splice(0).map((worker) => removeWorkerContainers(ctx.docker, worker)));
 });
 

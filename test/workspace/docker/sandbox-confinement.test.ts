@@ -14,7 +14,8 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await ctx.cleanup();
+  // Left undefined when connecting failed: that error is the one to see, not a follow-on.
+  await ctx?.cleanup();
 });
 
 /** With a hard timeout: these commands end, and a loaded machine must not make them look running. */
