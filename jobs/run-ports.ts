@@ -20,6 +20,8 @@ export interface RunTask {
   prompt: string;
   /** Branch to check out: the PR's head for PR work, null for the default branch. */
   checkoutRef: string | null;
+  /** The repository's default branch (what `checkoutRef: null` means; where a new branch starts). */
+  defaultBranch?: string;
   /** Branch to push to: the PR's head for PR work, a new `openhands/issue-<n>-<slug>` otherwise. */
   pushBranch: string;
   /** Which branches the push may touch: the prefix for new branches, never default or protected ones. */
