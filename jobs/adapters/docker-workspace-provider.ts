@@ -1,0 +1,152 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type Dockerode from 'dockerode';
+import type { Logger } from 'pino';
+import { createDockerWorkspace, type SandboxLimits } from '../../src/workspace/docker/index.js';
+import { GitCommandError, type MirrorCache } from '../../src/workspace/git/index.js';
+import { type NetworkPolicy, provisionEgress } from '../../src/workspace/network/index.js';
+import type { Workspace } from '../../src/workspace/workspace.js';
+import { PermanentJobError, TransientJobError } from '../job-errors.js';
+import type { PreparedWorkspace, WorkspaceProvider } from '../run-ports.js';
+
+export interface DockerWorkspaceProviderOptions {
+  docker: Dockerode;
+  image: string;
+  mirrors: MirrorCache;
+  /** Where run checkouts live on the worker host, one folder per run id. */
+  checkoutsDir: string;
+  /** `https://github.com` or a GitHub Enterprise root: repositories are `<gitBaseUrl>/<owner>/<repo>.git`. */
+  gitBaseUrl: string;
+  installationToken: (installationId: number) => Promise<string>;
+  workerId: string;
+  networkPolicy: NetworkPolicy;
+  limits?: Partial<SandboxLimits>;
+  logger: Logger;
+}
+
+/**
+ * Real workspaces for the run pipeline: a checkout made from the worker's mirror (the token passed per
+ * command, never stored), a container with the run's network policy, and on `final` release the
+ * checkout removed. A resumed run gets its old checkout back when this worker still has it, so the
+ * agent's edits survive a retry or a drain.
+ */
+export function createDockerWorkspaceProvider(options: DockerWorkspaceProviderOptions): WorkspaceProvider {
+  return {
+    async prepare({ runId, data, task, resume, signal }): Promise<PreparedWorkspace> {
+      const { owner, name } = data.repository;
+      const remoteUrl = `${options.gitBaseUrl.replace(/\/+$/, '')}/${owner}/${name}.git`;
+      const checkoutDir = path.join(options.checkoutsDir, runId);
+      const ref = task.checkoutRef ?? task.defaultBranch;
+      if (!ref) {
+        throw new PermanentJobError(
+          'the task names no branch to check out',
+          'handsbot could not tell which branch to work on.',
+        );
+      }
+      const log = options.logger.child({ runId, repository: `${owner}/${name}` });
+
+      let baseCommit: string;
+      const reuse = resume && existsSync(path.join(checkoutDir, '.git'));
+      if (reuse) {
+        baseCommit = await readHead(options, remoteUrl, ref, data.installationId, signal);
+        log.info('resuming in the checkout this worker kept');
+      } else {
+        await rm(checkoutDir, { recursive: true, force: true });
+        await mkdir(options.checkoutsDir, { recursive: true });
+        const token = await options.installationToken(data.installationId);
+        try {
+          const provisioned = await options.mirrors.provision({
+            url: remoteUrl,
+            ref,
+            dest: checkoutDir,
+            token,
+            signal,
+          });
+          baseCommit = provisioned.commit;
+        } catch (error) {
+          throw classifyGitFailure(error);
+        }
+      }
+
+      let workspace: Workspace | undefined;
+      const egress = await provisionEgress(options.networkPolicy, {
+        docker: options.docker,
+        logger: log,
+        runId,
+        relayImage: options.image,
+        labels: { 'handsbot.worker': options.workerId },
+      });
+      try {
+        workspace = await createDockerWorkspace({
+          docker: options.docker,
+          image: options.image,
+          runId,
+          hostCheckoutDir: checkoutDir,
+          repoName: name,
+          labels: { repository: `${owner}/${name}`, worker: options.workerId },
+          network: egress.networkMode,
+          env: egress.env,
+          signal,
+          ...(options.limits ? { limits: options.limits } : {}),
+        });
+      } catch (error) {
+        await egress.release();
+        throw error;
+      }
+      const opened = workspace;
+      return {
+        workspace: opened,
+        checkoutDir,
+        remoteUrl,
+        baseCommit,
+        async release({ final }) {
+          // The container goes before its network; the checkout stays for a run that will resume.
+          await opened.close();
+          await egress.release();
+          if (final) await rm(checkoutDir, { recursive: true, force: true });
+        },
+      };
+    },
+  };
+}
+
+/** The commit the kept checkout started from: the mirror's view of the ref (no network when cached). */
+async function readHead(
+  options: DockerWorkspaceProviderOptions,
+  url: string,
+  ref: string,
+  installationId: number,
+  signal: AbortSignal,
+): Promise<string> {
+  const token = await options.installationToken(installationId);
+  try {
+    return await options.mirrors.withMirror({ url, ref, token, signal }, async ({ commit }) => commit);
+  } catch (error) {
+    throw classifyGitFailure(error);
+  }
+}
+
+/** Network trouble is worth a retry; a missing repository or ref, or refused credentials, is not. */
+function classifyGitFailure(error: unknown): Error {
+  if (!(error instanceof GitCommandError)) return error instanceof Error ? error : new Error(String(error));
+  switch (error.kind) {
+    case 'network':
+    case 'failed':
+      return new TransientJobError(`git ${error.kind}: ${error.message}`, { cause: error });
+    case 'auth':
+      return new PermanentJobError(
+        error.message,
+        'handsbot could not read the repository: its access was refused.',
+        {
+          cause: error,
+        },
+      );
+    case 'not-found':
+      return new PermanentJobError(error.message, 'The branch or commit to work on was not found.', {
+        cause: error,
+      });
+    default:
+      return error;
+  }
+}

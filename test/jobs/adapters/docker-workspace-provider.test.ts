@@ -1,0 +1,138 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDockerWorkspaceProvider } from '../../../jobs/adapters/docker-workspace-provider.js';
+import type { RunJobData } from '../../../jobs/run-job-context.js';
+import type { RunTask } from '../../../jobs/run-ports.js';
+import { MirrorCache } from '../../../src/workspace/git/index.js';
+import {
+  connectTestDocker,
+  listWorkerContainers,
+  removeWorkerContainers,
+  testWorkerId,
+} from '../../support/docker.js';
+import { createBuggyRepo } from '../../support/fixture-repo.js';
+import { type GitHttpServer, startGitHttpServer } from '../../support/git-http-server.js';
+
+const TOKEN = `ghs_${randomBytes(18).toString('hex')}`;
+const worker = testWorkerId();
+let server: GitHttpServer;
+let tmp: string;
+let docker: Awaited<ReturnType<typeof connectTestDocker>>;
+
+beforeAll(async () => {
+  docker = await connectTestDocker();
+  tmp = await mkdtemp(path.join(tmpdir(), 'handsbot-provider-'));
+  const root = path.join(tmp, 'remote');
+  await mkdir(path.join(root, 'acme'), { recursive: true });
+  execFileSync('git', [
+    'clone',
+    '--quiet',
+    '--bare',
+    await createBuggyRepo(),
+    path.join(root, 'acme/widgets.git'),
+  ]);
+  server = await startGitHttpServer({ root, token: TOKEN });
+});
+
+afterAll(async () => {
+  await removeWorkerContainers(docker.docker, worker);
+  await server?.close();
+});
+
+const data: RunJobData = {
+  type: 'run',
+  installationId: 1,
+  repository: { id: 42, owner: 'acme', name: 'widgets' },
+  sender: { login: 'octocat', id: 1 },
+  deliveryId: 'd-1',
+  triggeredAt: '2026-01-01T00:00:00Z',
+  number: 7,
+  trigger: { kind: 'issue_labeled', issueNumber: 7, label: 'openhands' },
+};
+
+const task: RunTask = {
+  kind: 'issue',
+  number: 7,
+  title: 'add subtracts',
+  prompt: 'Fix it.',
+  checkoutRef: null,
+  defaultBranch: 'main',
+  pushBranch: 'openhands/issue-7-add-subtracts',
+  branchPolicy: { allowedPrefixes: ['openhands/'], protectedBranches: ['main'] },
+  fromFork: false,
+  allowWorkflowChanges: false,
+  draft: true,
+};
+
+function provider() {
+  return createDockerWorkspaceProvider({
+    docker: docker.docker,
+    image: docker.image,
+    mirrors: new MirrorCache({ cacheDir: path.join(tmp, 'mirrors'), maxBytes: 500_000_000 }),
+    checkoutsDir: path.join(tmp, 'checkouts'),
+    gitBaseUrl: server.url,
+    installationToken: async () => TOKEN,
+    workerId: worker,
+    networkPolicy: { mode: 'none' },
+    logger: pino({ level: 'silent' }),
+  });
+}
+
+describe('the Docker workspace provider', () => {
+  it('checks the repository out through the mirror into a sandbox, and removes both on the final release', async () => {
+    const signal = new AbortController().signal;
+    const prepared = await provider().prepare({ runId: 'run-a', data, task, resume: false, signal });
+    try {
+      expect(prepared.workspace.root).toBe('/workspace/widgets');
+      expect(prepared.remoteUrl).toBe(`${server.url}/acme/widgets.git`);
+      expect(prepared.baseCommit).toMatch(/^[0-9a-f]{40}$/);
+      const result = await prepared.workspace.exec('node test.js; git config --get remote.origin.url; env');
+      expect(result.output).toContain('AssertionError');
+      expect(result.output).toContain(`${server.url}/acme/widgets.git`);
+      expect(result.output).not.toContain(TOKEN);
+    } finally {
+      await prepared.release({ final: true });
+    }
+    expect(existsSync(prepared.checkoutDir)).toBe(false);
+    expect(await listWorkerContainers(docker.docker, worker)).toEqual([]);
+  });
+
+  it('gives a resumed run the checkout it left, edits included', async () => {
+    const signal = new AbortController().signal;
+    const first = await provider().prepare({ runId: 'run-b', data, task, resume: false, signal });
+    await first.workspace.writeFile('/workspace/widgets/NOTES.md', 'half done\n');
+    await first.release({ final: false });
+    expect(await listWorkerContainers(docker.docker, worker)).toEqual([]);
+
+    const second = await provider().prepare({ runId: 'run-b', data, task, resume: true, signal });
+    try {
+      expect((await second.workspace.readFile('/workspace/widgets/NOTES.md')).toString()).toBe('half done\n');
+      expect(second.baseCommit).toBe(first.baseCommit);
+    } finally {
+      await second.release({ final: true });
+    }
+  });
+
+  it('refuses, without retrying, a repository whose access is refused', async () => {
+    const refused = createDockerWorkspaceProvider({
+      docker: docker.docker,
+      image: docker.image,
+      mirrors: new MirrorCache({ cacheDir: path.join(tmp, 'mirrors-2'), maxBytes: 500_000_000 }),
+      checkoutsDir: path.join(tmp, 'checkouts-2'),
+      gitBaseUrl: server.url,
+      installationToken: async () => 'ghs_wrong',
+      workerId: worker,
+      networkPolicy: { mode: 'none' },
+      logger: pino({ level: 'silent' }),
+    });
+    await expect(
+      refused.prepare({ runId: 'run-c', data, task, resume: false, signal: new AbortController().signal }),
+    ).rejects.toMatchObject({ name: 'PermanentJobError', userMessage: expect.stringContaining('refused') });
+  });
+});
