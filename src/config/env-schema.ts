@@ -228,6 +228,34 @@ export const envSchema = z.object({
   HANDSBOT_SHUTDOWN_GRACE_S: int('a positive whole number of seconds')
     .default(300)
     .describe('On SIGTERM, how long a worker waits for its runs to reach a step boundary'),
+  HANDSBOT_SANDBOX_IMAGE: z
+    .string()
+    .min(1)
+    .default('handsbot-sandbox:latest')
+    .describe('Docker image runs execute in (sandbox/build-image.sh prints the tag it built)'),
+  HANDSBOT_SANDBOX_MEMORY_MB: int('a positive whole number of megabytes')
+    .optional()
+    .describe('Memory per sandbox (no swap); default 2048'),
+  HANDSBOT_SANDBOX_CPUS: positiveNumber('a positive number of CPUs')
+    .optional()
+    .describe('CPUs per sandbox; default 2'),
+  HANDSBOT_NETWORK: z
+    .enum(['none', 'open', 'allowlist'])
+    .default('none')
+    .describe("Sandbox egress: none, open, or allowlist (through the worker's proxy)"),
+  HANDSBOT_NETWORK_ALLOW: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .describe('Comma-separated hosts allowed besides the package registries (allowlist mode)'),
+  HANDSBOT_MIRROR_CACHE_MAX_MB: int('a positive whole number of megabytes')
+    .default(10_240)
+    .describe('Total size of the bare git mirrors a worker keeps; least recently used go first'),
 });
 
 export type Env = z.infer<typeof envSchema>;

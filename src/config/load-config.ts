@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { CondenserSettings } from '../agent/condenser.js';
 import { type LlmProfile, type LlmRoutes, llmProfileSchema, type ModelPrice } from '../llm/llm-profile.js';
 import type { ConfirmationPolicy } from '../security/confirmation-policy.js';
+import type { NetworkPolicyInput } from '../workspace/network/network-policy.js';
 import { type Env, envSchema } from './env-schema.js';
 
 export interface Config {
@@ -28,6 +29,17 @@ export interface Config {
   readonly githubApp: GitHubAppConfig;
   /** The job queue and its workers (`jobs/`). */
   readonly jobs: JobsConfig;
+  /** Where and how runs execute on a worker: the Docker sandbox, its network, the git mirrors. */
+  readonly sandbox: SandboxConfig;
+}
+
+export interface SandboxConfig {
+  readonly image: string;
+  readonly limits: { readonly memoryBytes?: number; readonly cpus?: number };
+  readonly network: NetworkPolicyInput;
+  readonly mirrorsDir: string;
+  readonly checkoutsDir: string;
+  readonly mirrorCacheMaxBytes: number;
 }
 
 export interface JobsConfig {
@@ -149,6 +161,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       backoffMs: e.HANDSBOT_JOB_BACKOFF_MS,
       lockDurationMs: e.HANDSBOT_JOB_LOCK_MS,
       shutdownGraceMs: e.HANDSBOT_SHUTDOWN_GRACE_S * 1000,
+    },
+    sandbox: {
+      image: e.HANDSBOT_SANDBOX_IMAGE,
+      limits: {
+        ...(e.HANDSBOT_SANDBOX_MEMORY_MB ? { memoryBytes: e.HANDSBOT_SANDBOX_MEMORY_MB * 1024 * 1024 } : {}),
+        ...(e.HANDSBOT_SANDBOX_CPUS ? { cpus: e.HANDSBOT_SANDBOX_CPUS } : {}),
+      },
+      network:
+        e.HANDSBOT_NETWORK === 'allowlist'
+          ? { mode: 'allowlist', hosts: e.HANDSBOT_NETWORK_ALLOW }
+          : { mode: e.HANDSBOT_NETWORK },
+      mirrorsDir: path.join(dataDir, 'mirrors'),
+      checkoutsDir: path.join(dataDir, 'checkouts'),
+      mirrorCacheMaxBytes: e.HANDSBOT_MIRROR_CACHE_MAX_MB * 1024 * 1024,
     },
   };
   return deepFreeze(config);
