@@ -98,9 +98,9 @@ export function createRunJobProcessor(options: RunJobProcessorOptions): RunJobPr
         signal: ctx.signal,
         drain: ctx.drain,
         waitForDecision: (signal) => ctx.waitForDecision(signal),
-        onState: (next) => {
+        onState: (next, event) => {
           state = next;
-          github.trackProgress(data, next);
+          github.trackProgress(data, next, event);
         },
         ...(options.llmDeps ? { llmDeps: options.llmDeps } : {}),
         ...(options.decisionTimeoutMs ? { decisionTimeoutMs: options.decisionTimeoutMs } : {}),

@@ -1,4 +1,5 @@
 import type { RunState } from '../src/agent/run-state.js';
+import type { RunEvent } from '../src/events/event.js';
 import type { BranchPolicy } from '../src/workspace/git/check-branch-name.js';
 import type { Workspace } from '../src/workspace/workspace.js';
 import type { JobData } from './job-data.js';
@@ -88,8 +89,11 @@ export interface RunGitHub {
   loadTask(data: RunJobData, signal: AbortSignal): Promise<RunTask>;
   /** 👀 and the tracking comment; finds its own on a retry (hidden marker), never posts a second. */
   startTracking(data: RunJobData, runId: string): Promise<void>;
-  /** Called on each agent step; the adapter throttles edits of the tracking comment. */
-  trackProgress(data: RunJobData, state: RunState): void;
+  /**
+   * Called on each appended event with the state after it; the adapter throttles edits of the
+   * tracking comment. `event` is what the comment summarises (commands, files, tests).
+   */
+  trackProgress(data: RunJobData, state: RunState, event?: RunEvent): void;
   /** A fresh installation token for this repository: only ever in memory, never in job data. */
   installationToken(data: RunJobData): Promise<string>;
   /** Opens the PR for `branch`, or returns the one already open for it (idempotent on retry). */

@@ -2,6 +2,7 @@ import type { Decision } from '../../src/agent/conversation.js';
 import { Conversation } from '../../src/agent/conversation.js';
 import type { RunState } from '../../src/agent/run-state.js';
 import type { Config } from '../../src/config/load-config.js';
+import type { RunEvent } from '../../src/events/event.js';
 import type { EventStore } from '../../src/events/event-store.js';
 import type { LlmClientDeps } from '../../src/llm/llm-client-deps.js';
 import { createAgentSpec } from '../../src/runtime/create-agent-spec.js';
@@ -22,7 +23,7 @@ export interface RunAgentInput {
   /** Worker shutdown: the run pauses at the next step boundary (its log is the checkpoint). */
   drain: AbortSignal;
   waitForDecision(signal: AbortSignal): Promise<Decision>;
-  onState?(state: RunState): void;
+  onState?(state: RunState, event: RunEvent): void;
   /** How long a gated action waits for `/agent approve|reject` before the job ends. */
   decisionTimeoutMs?: number;
   llmDeps?: LlmClientDeps;
@@ -74,10 +75,12 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentOutput> {
             number: String(data.number),
             trigger: data.trigger.kind,
             baseCommit: prepared.baseCommit,
+            // A retried job reads its branch back from here instead of choosing a new one.
+            branch: task.pushBranch,
           },
         },
       });
-  const unsubscribe = conversation.subscribe((_event, state) => input.onState?.(state));
+  const unsubscribe = conversation.subscribe((event, state) => input.onState?.(state, event));
   // Pause, not abort: the step in flight (an LLM call, a command) finishes and is recorded first.
   const onDrain = () => conversation.pause('worker shutting down');
   input.drain.addEventListener('abort', onDrain);

@@ -1,0 +1,197 @@
+import { PermanentJobError } from '../../../jobs/job-errors.js';
+import type { RunJobData } from '../../../jobs/run-job-context.js';
+import type { RunTask } from '../../../jobs/run-ports.js';
+import type { Redact } from '../../security/redactor.js';
+import { InvalidBranchNameError } from '../ops/branch-name.js';
+import { chooseBranchName, NoFreeBranchNameError } from '../ops/choose-branch-name.js';
+import { createPermissionChecker } from '../ops/create-permission-checker.js';
+import { gatherTriggerContext, TriggerTargetError } from '../ops/gather-trigger-context.js';
+import type { GitHubClient } from '../ops/github-client.js';
+import { postPermissionDeniedReply } from '../ops/post-permission-denied-reply.js';
+import { renderOutcome } from '../ops/render-outcome.js';
+import { renderTaskPrompt } from '../ops/render-task-prompt.js';
+import { loadRepoConfig } from '../repo-config/load-repo-config.js';
+import type { RepoConfig } from '../repo-config/repo-config.schema.js';
+import { RepoConfigError } from '../repo-config/repo-config-error.js';
+import { asJobError } from './to-job-error.js';
+
+/** Installation-wide settings a repository without `.github/openhands.yml` gets. */
+export interface InstallationDefaults {
+  readonly triggerLabel: string;
+  readonly draft?: boolean;
+  readonly branchPrefix?: string;
+}
+
+export interface LoadRunTaskInput {
+  readonly octokit: GitHubClient;
+  readonly data: RunJobData;
+  readonly defaults: InstallationDefaults;
+  readonly redact: Redact;
+  /** The branch an earlier attempt of this run chose (from its event log), if there was one. */
+  readonly earlierBranch: () => Promise<string | null>;
+}
+
+export type LoadedRunTask =
+  | {
+      readonly kind: 'task';
+      readonly task: RunTask;
+      readonly defaultBranch: string;
+      readonly triggerLabel: string;
+      readonly shownThreadIds: ReadonlySet<number>;
+    }
+  /** Nothing runs and the user was already told (or, for another label, needs no telling). */
+  | { readonly kind: 'refused'; readonly error: PermanentJobError };
+
+/**
+ * Everything GitHub must say before a run may start, in the order that costs least when refused:
+ * the repository's settings (default branch only), the label, the sender's permission, then the
+ * issue or PR itself, read as the agent may see it, and the branch to push to.
+ */
+export async function loadRunTask(input: LoadRunTaskInput): Promise<LoadedRunTask> {
+  const { octokit, data, redact } = input;
+  const owner = data.repository.owner;
+  const repo = data.repository.name;
+  const defaultBranch = await asJobError(
+    'read the repository',
+    async () => (await octokit.rest.repos.get({ owner, repo })).data.default_branch,
+  );
+  let config: RepoConfig;
+  let fromFile: boolean;
+  try {
+    const loaded = await asJobError('read .github/openhands.yml', () =>
+      loadRepoConfig(octokit, { owner, repo, defaultBranch }),
+    );
+    config = loaded.config;
+    fromFile = loaded.source === 'file';
+  } catch (error) {
+    if (!(error instanceof RepoConfigError)) throw error;
+    const body = renderOutcome({ kind: 'bad_config', path: error.path, problems: error.problems }, redact);
+    await asJobError('post the config problems', () =>
+      octokit.rest.issues.createComment({ owner, repo, issue_number: data.number, body }),
+    );
+    return refused(error.message, 'The repository’s .github/openhands.yml is not valid.', error);
+  }
+  const triggerLabel = fromFile ? config.triggerLabel : input.defaults.triggerLabel;
+  const draft = fromFile ? config.draftPullRequests : (input.defaults.draft ?? config.draftPullRequests);
+  const prefix = fromFile ? config.branchPrefix : (input.defaults.branchPrefix ?? config.branchPrefix);
+
+  const trigger = data.trigger;
+  // GitHub compares label names without regard to case.
+  if (trigger.kind === 'issue_labeled' && trigger.label.toLowerCase() !== triggerLabel.toLowerCase()) {
+    return refused(`label ${trigger.label} is not this repository's trigger label`, '');
+  }
+
+  const permissions = createPermissionChecker(octokit, { owner, repo, allowed: config.triggerPermissions });
+  const sender = await asJobError('check the sender’s permission', () => permissions(data.sender.login));
+  if (!sender.allowed) {
+    await asJobError('reply to the denied sender', () =>
+      postPermissionDeniedReply(octokit, {
+        owner,
+        repo,
+        issueNumber: data.number,
+        denied: sender,
+        allowed: config.triggerPermissions,
+        deliveryId: data.deliveryId,
+        triggeredAt: data.triggeredAt,
+        redact,
+      }),
+    );
+    return refused(
+      `@${sender.login} may not trigger (${sender.reason})`,
+      'You may not trigger handsbot here.',
+    );
+  }
+
+  const kind =
+    trigger.kind === 'issue_labeled' || trigger.kind === 'issue_command' ? 'issue' : 'pull_request';
+  const command = trigger.kind === 'issue_command' || trigger.kind === 'pr_command' ? trigger : null;
+  let context: Awaited<ReturnType<typeof gatherTriggerContext>>;
+  try {
+    context = await asJobError('read the issue or pull request', () =>
+      gatherTriggerContext(octokit, {
+        owner,
+        repo,
+        kind,
+        number: data.number,
+        triggeredAt: data.triggeredAt,
+        triggeredBy: data.sender.login,
+        permissions,
+        ...(command ? { instructions: command.instructions, triggerCommentId: command.commentId } : {}),
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof TriggerTargetError)) throw error;
+    throw new PermanentJobError(
+      error.message,
+      `#${data.number} is no longer the ${kind === 'issue' ? 'issue' : 'pull request'} handsbot was asked to work on, so nothing ran.`,
+      { cause: error },
+    );
+  }
+  const common = {
+    number: data.number,
+    title: context.title,
+    prompt: renderTaskPrompt(context),
+    allowWorkflowChanges: config.allowWorkflowChanges,
+    draft,
+  };
+  if (context.kind === 'pull_request') {
+    return {
+      kind: 'task',
+      defaultBranch,
+      triggerLabel,
+      shownThreadIds: new Set(context.threads.map((t) => t.firstCommentId)),
+      task: {
+        ...common,
+        kind: 'pull_request',
+        checkoutRef: context.headRef,
+        pushBranch: context.headRef,
+        // Someone's PR branch: any name, but never the default branch.
+        branchPolicy: { allowedPrefixes: [], protectedBranches: [defaultBranch] },
+        fromFork: context.fromFork,
+      },
+    };
+  }
+  const pushBranch =
+    (await input.earlierBranch()) ?? (await chooseIssueBranch(octokit, owner, repo, prefix, context));
+  return {
+    kind: 'task',
+    defaultBranch,
+    triggerLabel,
+    shownThreadIds: new Set(),
+    task: {
+      ...common,
+      kind: 'issue',
+      checkoutRef: null,
+      pushBranch,
+      branchPolicy: { allowedPrefixes: [prefix], protectedBranches: [defaultBranch] },
+      fromFork: false,
+    },
+  };
+}
+
+async function chooseIssueBranch(
+  octokit: GitHubClient,
+  owner: string,
+  repo: string,
+  prefix: string,
+  context: { number: number; title: string },
+): Promise<string> {
+  try {
+    return await asJobError('choose a branch name', () =>
+      chooseBranchName(octokit, { owner, repo, issueNumber: context.number, title: context.title, prefix }),
+    );
+  } catch (error) {
+    if (error instanceof NoFreeBranchNameError || error instanceof InvalidBranchNameError) {
+      throw new PermanentJobError(
+        error.message,
+        'handsbot could not find a usable branch name for this issue (too many earlier attempts, or a bad `branchPrefix`).',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+function refused(message: string, userMessage: string, cause?: unknown): LoadedRunTask {
+  return { kind: 'refused', error: new PermanentJobError(message, userMessage, { cause }) };
+}

@@ -1,0 +1,88 @@
+import type { RunReport } from '../../../jobs/run-ports.js';
+import type { RunState } from '../../agent/run-state.js';
+import type { Redact } from '../../security/redactor.js';
+import { inlineCode } from '../ops/markdown/inline-code.js';
+import type { Outcome } from '../ops/outcome.js';
+import { renderOutcome } from '../ops/render-outcome.js';
+
+export interface RenderRunReportOptions {
+  readonly redact: Redact;
+  /** The PR was opened as a draft (known when this process opened or found it). */
+  readonly draft: boolean;
+  readonly fromFork: boolean;
+  /** The issue or PR the run was about. */
+  readonly number: number;
+  readonly decisionTimeoutMinutes: number;
+}
+
+type LimitReason = Extract<Outcome, { kind: 'limit_reached' }>['reason'];
+
+/**
+ * The final words of the tracking comment for a run's report: one of the outcomes users know
+ * (`renderOutcome`), chosen from the report's outcome and the run's state; otherwise the report's
+ * own message, which the error boundary already made short and redacted. Never a stack trace.
+ */
+export function renderRunReport(report: RunReport, options: RenderRunReportOptions): string {
+  const { redact } = options;
+  const outcome = toOutcome(report, options);
+  if (outcome) return renderOutcome(outcome, redact);
+  const icon = report.outcome === 'cancelled' ? '⏹️' : '❌';
+  const step = report.failedStep ? ` (step ${inlineCode(report.failedStep)})` : '';
+  return redact(`${icon} ${report.message}${report.outcome === 'failed' ? step : ''}`);
+}
+
+function toOutcome(report: RunReport, options: RenderRunReportOptions): Outcome | null {
+  const branch = report.branch ?? null;
+  switch (report.outcome) {
+    case 'pull_request_opened':
+      return report.pullRequest
+        ? { kind: 'pull_request_opened', ...report.pullRequest, draft: options.draft }
+        : null;
+    case 'pushed':
+      return null;
+    case 'no_changes':
+      return { kind: 'no_changes', explanation: report.message };
+    case 'partial':
+      return limitOutcome(report.state, branch);
+    case 'waiting_for_confirmation':
+      return {
+        kind: 'confirmation_timeout',
+        waitedMinutes: options.decisionTimeoutMinutes,
+        pending: (report.state?.pendingActions ?? []).map((a) =>
+          typeof a.arguments.command === 'string' ? a.arguments.command : a.toolName,
+        ),
+        partialBranch: branch,
+      };
+    case 'cancelled':
+      return null;
+    case 'failed':
+      if (options.fromFork && report.failedStep === 'gather-task') {
+        return { kind: 'fork_pull_request', number: options.number, headRepository: null };
+      }
+      return limitOutcome(report.state, branch);
+    default: {
+      const unreachable: never = report.outcome;
+      return unreachable;
+    }
+  }
+}
+
+function limitOutcome(state: RunState | undefined, branch: string | null): Outcome | null {
+  if (!state) return null;
+  const reason: LimitReason | null =
+    state.status === 'stuck' ? 'Stuck' : state.error ? limitReason(state.error.code) : null;
+  if (reason === null) return null;
+  const done = state.finishMessage ?? state.tasks.map((t) => `${t.status}: ${t.title}`).join('\n');
+  return { kind: 'limit_reached', reason, done: done || null, partialBranch: branch };
+}
+
+function limitReason(code: string): LimitReason | null {
+  switch (code) {
+    case 'MaxIterationsReached':
+    case 'MaxBudgetReached':
+    case 'WallClockLimitReached':
+      return code;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,144 @@
+import nock from 'nock';
+import { describe, expect, it } from 'vitest';
+import { PermanentJobError } from '../../../jobs/job-errors.js';
+import type { RunEvent } from '../../../src/events/event.js';
+import { API, OWNER, REPO, useNock } from '../support/github-test-kit.js';
+import {
+  adapter,
+  branchRef,
+  COMMENTS,
+  issueJob,
+  mockIssue,
+  mockPullRequest,
+  mockRepoAndPermission,
+  prJob,
+  RUN_ID,
+} from './run-github-fixtures.js';
+
+const signal = new AbortController().signal;
+const BRANCH = 'openhands/issue-12-login-button-broken';
+
+describe('createRunGitHub().loadTask', () => {
+  useNock();
+
+  it('gives a permitted sender a task: fenced prompt, a new issue branch and its push policy', async () => {
+    mockRepoAndPermission('write');
+    mockIssue();
+    const refs = nock(API).get(branchRef(BRANCH)).reply(404, { message: 'Not Found' });
+    const task = await adapter().loadTask(issueJob(), signal);
+    expect(task).toMatchObject({
+      kind: 'issue',
+      number: 12,
+      title: 'Login button broken',
+      checkoutRef: null,
+      pushBranch: BRANCH,
+      branchPolicy: { allowedPrefixes: ['openhands/'], protectedBranches: ['main'] },
+      fromFork: false,
+      draft: true,
+      allowWorkflowChanges: false,
+    });
+    expect(task.prompt).toContain('asked handsbot to resolve issue #12');
+    expect(task.prompt).toContain('Clicking login does nothing.');
+    expect(refs.isDone()).toBe(true);
+  });
+
+  it('a retry of the same run keeps the branch its first attempt recorded, even though it now exists', async () => {
+    mockRepoAndPermission('write');
+    mockIssue();
+    const started = {
+      kind: 'run_started',
+      seq: 1,
+      settings: { labels: { branch: BRANCH } },
+    } as unknown as RunEvent;
+    // No git/ref lookup: chooseBranchName would find the branch taken and pick `-try2`.
+    const task = await adapter({ events: { [RUN_ID]: [started] } }).loadTask(issueJob(), signal);
+    expect(task.pushBranch).toBe(BRANCH);
+  });
+
+  it('a sender without write permission gets one reply, nothing runs, and the report adds nothing', async () => {
+    mockRepoAndPermission('read');
+    let replies = 0;
+    nock(API)
+      .get(COMMENTS)
+      .query(true)
+      .reply(200, [])
+      .post(COMMENTS, (body: { body: string }) => {
+        replies++;
+        return body.body.includes('@alice only people with write, maintain or admin permission');
+      })
+      .reply(201, { id: 1 });
+    const github = adapter();
+    const error = await github.loadTask(issueJob(), signal).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentJobError);
+    await github.report(issueJob(), {
+      outcome: 'failed',
+      runId: RUN_ID,
+      message: 'You may not trigger handsbot here.',
+      failedStep: 'gather-task',
+      followUps: [],
+    });
+    expect(replies).toBe(1);
+  });
+
+  it('a bad .github/openhands.yml gets a comment naming the wrong key, and nothing runs', async () => {
+    let comment = '';
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}`)
+      .reply(200, { default_branch: 'main' })
+      .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
+      .query({ ref: 'main' })
+      .reply(200, {
+        type: 'file',
+        encoding: 'base64',
+        size: 20,
+        content: Buffer.from('maxIteration: 5\n').toString('base64'),
+      })
+      .post(COMMENTS, (body: { body: string }) => {
+        comment = body.body;
+        return true;
+      })
+      .reply(201, { id: 2 });
+    const error = await adapter()
+      .loadTask(issueJob(), signal)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentJobError);
+    expect(comment).toContain('.github/openhands.yml');
+    expect(comment).toContain('maxIteration');
+  });
+
+  it('a label other than the repository’s trigger label is ignored without a word', async () => {
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}`)
+      .reply(200, { default_branch: 'main' })
+      .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
+      .query({ ref: 'main' })
+      .reply(404, { message: 'Not Found' });
+    const job = issueJob({ trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'bug' } });
+    const error = await adapter()
+      .loadTask(job, signal)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentJobError);
+  });
+
+  it('PR work checks out and pushes to the PR head; a fork PR is flagged', async () => {
+    mockRepoAndPermission('write');
+    mockPullRequest(true);
+    const task = await adapter().loadTask(prJob(), signal);
+    expect(task).toMatchObject({
+      kind: 'pull_request',
+      checkoutRef: 'feature/login',
+      pushBranch: 'feature/login',
+      fromFork: true,
+      branchPolicy: { allowedPrefixes: [], protectedBranches: ['main'] },
+    });
+    expect(task.prompt).toContain('thread 701');
+  });
+
+  it('a 502 from GitHub is a transient failure (retried), not an internal error', async () => {
+    nock(API).get(`/repos/${OWNER}/${REPO}`).reply(502, { message: 'Bad Gateway' });
+    const error = await adapter()
+      .loadTask(issueJob(), signal)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'TransientJobError' });
+  });
+});
