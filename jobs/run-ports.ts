@@ -44,6 +44,10 @@ export interface PreparedWorkspace {
   /** The repository's URL without credentials: where to push. */
   readonly remoteUrl: string;
   readonly baseCommit: string;
+  /** AGENTS.md and .openhands/microagents/repo.md from the base branch, sanitised and fenced. */
+  readonly repositoryInstructions?: string;
+  /** What `.openhands/setup.sh` (from the base branch) did in the sandbox before the agent started. */
+  readonly setup?: { readonly exitCode: number; readonly output: string; readonly timedOut: boolean };
   /**
    * Called in `finally`, whatever happened. `final: false` when the job will run again (a retry, a
    * drain): the provider may keep the checkout so the resumed run finds its edits.

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { createDockerWorkspace, type SandboxLimits } from '../../src/workspace/docker/index.js';
 import { GitCommandError, type MirrorCache } from '../../src/workspace/git/index.js';
 import { type NetworkPolicy, provisionEgress } from '../../src/workspace/network/index.js';
+import { formatRepoInstructions } from '../../src/workspace/repo-instructions/format-repo-instructions.js';
+import { readRepoInstructions } from '../../src/workspace/repo-instructions/read-repo-instructions.js';
 import type { Workspace } from '../../src/workspace/workspace.js';
 import { PermanentJobError, TransientJobError } from '../job-errors.js';
 import type { PreparedWorkspace, WorkspaceProvider } from '../run-ports.js';
@@ -95,11 +97,27 @@ export function createDockerWorkspaceProvider(options: DockerWorkspaceProviderOp
         throw error;
       }
       const opened = workspace;
+      let preparation: Preparation = {};
+      try {
+        // Read from the base branch in the mirror: for a PR run, never from the untrusted head.
+        preparation = await prepareRepository(options, opened, {
+          url: remoteUrl,
+          baseRef: task.defaultBranch ?? ref,
+          installationId: data.installationId,
+          runSetup: !reuse,
+          signal,
+        });
+      } catch (error) {
+        await opened.close();
+        await egress.release();
+        throw error;
+      }
       return {
         workspace: opened,
         checkoutDir,
         remoteUrl,
         baseCommit,
+        ...preparation,
         async release({ final }) {
           // The container goes before its network; the checkout stays for a run that will resume.
           await opened.close();
@@ -110,6 +128,39 @@ export function createDockerWorkspaceProvider(options: DockerWorkspaceProviderOp
     },
   };
 }
+
+type Preparation = Pick<PreparedWorkspace, 'repositoryInstructions' | 'setup'>;
+
+/** Repository instructions for the prompt, and `.openhands/setup.sh` run in the sandbox (not on resume). */
+async function prepareRepository(
+  options: DockerWorkspaceProviderOptions,
+  workspace: Workspace,
+  request: { url: string; baseRef: string; installationId: number; runSetup: boolean; signal: AbortSignal },
+): Promise<Preparation> {
+  const token = await options.installationToken(request.installationId);
+  let files: Awaited<ReturnType<typeof readRepoInstructions>>;
+  try {
+    files = await options.mirrors.withMirror(
+      { url: request.url, ref: request.baseRef, token, signal: request.signal },
+      ({ gitDir, commit }) => readRepoInstructions({ gitDir, commit, signal: request.signal }),
+    );
+  } catch (error) {
+    throw classifyGitFailure(error);
+  }
+  const instructions = formatRepoInstructions(files.instructions);
+  const preparation: Preparation = instructions ? { repositoryInstructions: instructions } : {};
+  if (!request.runSetup || files.setupScript === null) return preparation;
+  const result = await workspace.exec(files.setupScript, {
+    timeoutMs: SETUP_TIMEOUT_MS,
+    signal: request.signal,
+  });
+  return {
+    ...preparation,
+    setup: { exitCode: result.exitCode, output: result.output, timedOut: result.timedOut },
+  };
+}
+
+const SETUP_TIMEOUT_MS = 10 * 60 * 1000;
 
 /** The commit the kept checkout started from: the mirror's view of the ref (no network when cached). */
 async function readHead(

@@ -7,6 +7,7 @@ import type { EventStore } from '../../src/events/event-store.js';
 import type { LlmClientDeps } from '../../src/llm/llm-client-deps.js';
 import { createAgentSpec } from '../../src/runtime/create-agent-spec.js';
 import { createConversationDeps } from '../../src/runtime/create-conversation-deps.js';
+import { quoteUntrusted } from '../../src/security/sanitize-untrusted-text.js';
 import { JobCancelledError, JobDrainingError, PermanentJobError } from '../job-errors.js';
 import type { RunJobData } from '../run-job-context.js';
 import type { PreparedWorkspace, RunTask } from '../run-ports.js';
@@ -44,11 +45,12 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentOutput> {
   const { config, store, runId, prepared, task, data } = input;
   if (!config.llm.ok)
     throw new PermanentJobError(config.llm.problem, 'handsbot has no usable LLM configured.');
+  const instructions = instructionsOf(prepared, task);
   const agent = createAgentSpec(config, {
     workspaceRoot: prepared.workspace.root,
     sandboxed: prepared.workspace.kind === 'docker',
     autoContinue: true,
-    ...(task.repositoryInstructions ? { repositoryInstructions: task.repositoryInstructions } : {}),
+    ...(instructions ? { repositoryInstructions: instructions } : {}),
     ...(input.llmDeps ? { llmDeps: input.llmDeps } : {}),
   });
   const deps = createConversationDeps(config, runId);
@@ -80,6 +82,8 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentOutput> {
           },
         },
       });
+  if (!resumed && prepared.setup)
+    await conversation.sendMessage(describeSetup(prepared.setup), 'handsbot-setup');
   const unsubscribe = conversation.subscribe((event, state) => input.onState?.(state, event));
   // Pause, not abort: the step in flight (an LLM call, a command) finishes and is recorded first.
   const onDrain = () => conversation.pause('worker shutting down');
@@ -110,4 +114,19 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentOutput> {
     input.drain.removeEventListener('abort', onDrain);
     unsubscribe();
   }
+}
+
+function instructionsOf(prepared: PreparedWorkspace, task: RunTask): string | undefined {
+  return prepared.repositoryInstructions || task.repositoryInstructions || undefined;
+}
+
+/** The setup script's outcome goes into the log and before the agent, failure included: never hidden. */
+function describeSetup(setup: NonNullable<PreparedWorkspace['setup']>): string {
+  const tail = setup.output.length > 4_000 ? `…${setup.output.slice(-4_000)}` : setup.output;
+  const how = setup.timedOut
+    ? 'timed out'
+    : setup.exitCode === 0
+      ? 'succeeded'
+      : `failed with exit code ${setup.exitCode}`;
+  return `The repository's .openhands/setup.sh ran in the workspace before you started and ${how}. Its output:\n${quoteUntrusted('setup.sh output', tail)}`;
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -37,6 +37,20 @@ beforeAll(async () => {
     await createBuggyRepo(),
     path.join(root, 'acme/widgets.git'),
   ]);
+  // A repository with instructions for agents and a setup script on its default branch.
+  const prepared = await createBuggyRepo();
+  await mkdir(path.join(prepared, '.openhands'));
+  await writeFile(path.join(prepared, 'AGENTS.md'), 'Run the tests with `node test.js`.\n');
+  await writeFile(path.join(prepared, '.openhands/setup.sh'), 'echo preparing; touch .setup-ran; exit 3\n');
+  execFileSync('git', ['add', '.'], { cwd: prepared });
+  execFileSync(
+    'git',
+    ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-qm', 'agents'],
+    {
+      cwd: prepared,
+    },
+  );
+  execFileSync('git', ['clone', '--quiet', '--bare', prepared, path.join(root, 'acme/tools.git')]);
   server = await startGitHttpServer({ root, token: TOKEN });
 });
 
@@ -116,6 +130,23 @@ describe('the Docker workspace provider', () => {
       expect(second.baseCommit).toBe(first.baseCommit);
     } finally {
       await second.release({ final: true });
+    }
+  });
+
+  it("adds the base branch's AGENTS.md to the context and runs its setup script in the sandbox, reporting failure", async () => {
+    const signal = new AbortController().signal;
+    const tools = { ...data, repository: { id: 43, owner: 'acme', name: 'tools' } };
+    const prepared = await provider().prepare({ runId: 'run-d', data: tools, task, resume: false, signal });
+    try {
+      expect(prepared.repositoryInstructions).toContain('Run the tests with `node test.js`.');
+      expect(prepared.repositoryInstructions).toMatch(
+        /<untrusted-[0-9a-f]+ source="repository file AGENTS.md">/,
+      );
+      expect(prepared.setup).toMatchObject({ exitCode: 3, timedOut: false });
+      expect(prepared.setup?.output).toContain('preparing');
+      expect((await prepared.workspace.stat('/workspace/tools/.setup-ran')).type).toBe('file');
+    } finally {
+      await prepared.release({ final: true });
     }
   });
 
