@@ -1,0 +1,111 @@
+import type { Logger } from 'pino';
+import type { ControlJobData, ControlOutcome, ControlPorts } from '../../../jobs/process-control-job.js';
+import type { Redact } from '../../security/redactor.js';
+import { checkTriggerPermission } from '../ops/check-trigger-permission.js';
+import type { GitHubClient } from '../ops/github-client.js';
+import { inlineCode } from '../ops/markdown/inline-code.js';
+import { postPermissionDeniedReply } from '../ops/post-permission-denied-reply.js';
+import { renderMarker } from '../ops/render-marker.js';
+import { renderOutcome } from '../ops/render-outcome.js';
+import { TRIGGER_PERMISSION_LEVELS } from '../repo-config/repo-config.schema.js';
+import { asJobError } from './to-job-error.js';
+
+export interface CreateControlPortsOptions {
+  octokitFor(installationId: number): Promise<GitHubClient>;
+  /** The installation's trigger label, named in the help text. */
+  triggerLabel: string;
+  redact: Redact;
+  logger: Logger;
+}
+
+/**
+ * `/agent stop|approve|reject|help` as GitHub sees it: the sender's permission asked through the API
+ * (write, maintain or admin; bots never), and one short marked reply per command, which a retried
+ * control job finds again instead of repeating. The run's own tracking comment shows the effect.
+ */
+export function createControlPorts(options: CreateControlPortsOptions): ControlPorts {
+  const { redact } = options;
+  return {
+    async authorize(data) {
+      const octokit = await options.octokitFor(data.installationId);
+      const result = await asJobError('check the sender’s permission', () =>
+        checkTriggerPermission(octokit, {
+          owner: data.repository.owner,
+          repo: data.repository.name,
+          login: data.sender.login,
+        }),
+      );
+      return result.allowed;
+    },
+
+    async acknowledge(data, outcome) {
+      const octokit = await options.octokitFor(data.installationId);
+      if (outcome.kind === 'denied') {
+        await asJobError('reply to the denied sender', () =>
+          postPermissionDeniedReply(octokit, {
+            owner: data.repository.owner,
+            repo: data.repository.name,
+            issueNumber: data.number,
+            denied: {
+              allowed: false,
+              login: data.sender.login,
+              reason: 'insufficient_permission',
+              permission: null,
+            },
+            allowed: TRIGGER_PERMISSION_LEVELS,
+            deliveryId: data.deliveryId,
+            triggeredAt: data.triggeredAt,
+            redact,
+          }),
+        );
+        return;
+      }
+      await asJobError('acknowledge the command', () => replyOnce(octokit, data, message(data, outcome)));
+      options.logger.debug({ outcome: outcome.kind }, 'control command acknowledged');
+    },
+  };
+
+  function message(data: ControlJobData, outcome: Exclude<ControlOutcome, { kind: 'denied' }>): string {
+    const by = `@${data.sender.login}`;
+    switch (outcome.kind) {
+      case 'help':
+        return renderOutcome(
+          { kind: 'help', triggerLabel: options.triggerLabel, permissions: TRIGGER_PERMISSION_LEVELS },
+          redact,
+        );
+      case 'no_active_run':
+        return `${by} there is no active handsbot run on this issue or pull request, so there is nothing to ${data.command.kind}.`;
+      case 'stop_requested':
+        return `⏹️ ${by} asked to stop run ${inlineCode(outcome.runJobId)}; it stops within seconds.`;
+      case 'decision_recorded':
+        return outcome.approve
+          ? `👍 ${by} approved the waiting action of run ${inlineCode(outcome.runJobId)}.`
+          : `✋ ${by} rejected the waiting action of run ${inlineCode(outcome.runJobId)}; the agent is told and carries on.`;
+      default: {
+        const unreachable: never = outcome;
+        return unreachable;
+      }
+    }
+  }
+
+  /** One reply per command comment: a retried control job finds its marker and posts nothing. */
+  async function replyOnce(octokit: GitHubClient, data: ControlJobData, text: string): Promise<void> {
+    const owner = data.repository.owner;
+    const repo = data.repository.name;
+    const marker = renderMarker({ control: data.commentId });
+    const recent = await octokit.paginate(octokit.rest.issues.listComments, {
+      owner,
+      repo,
+      issue_number: data.number,
+      since: data.triggeredAt,
+      per_page: 100,
+    });
+    if (recent.some((c) => c.user?.type === 'Bot' && c.body?.includes(marker))) return;
+    await octokit.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: data.number,
+      body: redact(`${marker}\n${text}`),
+    });
+  }
+}
