@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/load-config.js';
+import { loadEnvironment } from '../config/load-environment.js';
 import type { CliContext } from './cli-context.js';
 import { replayCommand } from './replay-command.js';
 import { resumeCommand } from './resume-command.js';
 import { runRiskCommand } from './risk-command.js';
 import { runCommand } from './run-command.js';
+import { serveCommand } from './serve-command.js';
 
 /** The `handsbot` command: wiring only; each subcommand lives in its own module. */
 function buildProgram(context: () => CliContext, exit: (code: number) => void): Command {
@@ -48,6 +50,11 @@ function buildProgram(context: () => CliContext, exit: (code: number) => void): 
     .action(async (runId: string, opts) => exit(await replayCommand({ runId, ...opts }, context())));
 
   program
+    .command('serve')
+    .description('the GitHub App web server: receives webhooks and enqueues jobs (workers run them)')
+    .action(async () => exit(await serveCommand(context())));
+
+  program
     .command('risk')
     .description('rate shell commands as the security analyzer does')
     .argument('[command...]', 'the command to rate (after --)')
@@ -77,13 +84,17 @@ async function main(): Promise<void> {
   let cached: CliContext | undefined;
   // Config is parsed once, when a command first needs it, so `--help` works with a broken environment.
   const context = (): CliContext => {
-    cached ??= {
-      config: loadConfig(),
-      stdout: process.stdout,
-      stderr: process.stderr,
-      stdin: process.stdin,
-      interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
-    };
+    if (!cached) {
+      const env = loadEnvironment();
+      cached = {
+        env,
+        config: loadConfig(env),
+        stdout: process.stdout,
+        stderr: process.stderr,
+        stdin: process.stdin,
+        interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+      };
+    }
     return cached;
   };
   const program = buildProgram(context, (code) => {
