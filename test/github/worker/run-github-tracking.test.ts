@@ -1,0 +1,126 @@
+import nock from 'nock';
+import { describe, expect, it, vi } from 'vitest';
+import { API, OWNER, REPO, useNock } from '../support/github-test-kit.js';
+import { adapter, COMMENTS, issueJob, manualScheduler, RUN_ID, state } from './run-github-fixtures.js';
+
+const COMMENT = `/repos/${OWNER}/${REPO}/issues/comments/900`;
+
+function mockNewTrackingComment() {
+  return nock(API)
+    .post(`/repos/${OWNER}/${REPO}/issues/12/reactions`, { content: 'eyes' })
+    .reply(201, { id: 1 })
+    .get(COMMENTS)
+    .query(true)
+    .reply(200, [])
+    .post(COMMENTS)
+    .reply(201, { id: 900 });
+}
+
+/** Records each edit of the tracking comment. */
+function mockEdits(times: number) {
+  const bodies: string[] = [];
+  nock(API)
+    .patch(COMMENT, (b: { body: string }) => bodies.push(b.body) > 0)
+    .times(times)
+    .reply(200, { id: 900 });
+  return bodies;
+}
+
+describe('createRunGitHub tracking and report', () => {
+  useNock();
+
+  it('startTracking twice (the same run) posts one comment', async () => {
+    const scope = mockNewTrackingComment();
+    const github = adapter();
+    await github.startTracking(issueJob(), RUN_ID);
+    await github.startTracking(issueJob(), RUN_ID);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('trackProgress coalesces updates: one edit now, then one with the newest state after the interval', async () => {
+    const { scheduler, advance } = manualScheduler();
+    mockNewTrackingComment();
+    const bodies = mockEdits(2);
+    const github = adapter({ scheduler });
+    await github.startTracking(issueJob(), RUN_ID);
+    github.trackProgress(issueJob(), state({ status: 'running', iterations: 1 }));
+    github.trackProgress(issueJob(), state({ status: 'running', iterations: 2 }));
+    github.trackProgress(issueJob(), state({ status: 'running', iterations: 3 }));
+    await vi.waitFor(() => expect(bodies).toHaveLength(1));
+    expect(bodies[0]).toContain('1 step ·');
+    advance(10_000);
+    await vi.waitFor(() => expect(bodies).toHaveLength(2));
+    expect(bodies[1]).toContain('3 steps ·');
+  });
+
+  it('report of an opened PR links it in the final edit and notes a trigger that came meanwhile', async () => {
+    mockNewTrackingComment();
+    const bodies = mockEdits(1);
+    const github = adapter();
+    await github.startTracking(issueJob(), RUN_ID);
+    const url = `https://github.com/${OWNER}/${REPO}/pull/31`;
+    await github.report(issueJob(), {
+      outcome: 'pull_request_opened',
+      runId: RUN_ID,
+      message: 'Guarded the handler.',
+      pullRequest: { number: 31, url },
+      branch: 'openhands/issue-12-login-button-broken',
+      state: state({ status: 'finished', finishMessage: 'Guarded the handler.', iterations: 4 }),
+      followUps: [{ ...issueJob(), sender: { login: 'bob', id: 8 }, deliveryId: 'd-2' }],
+    });
+    expect(bodies[0]).toContain(`draft pull request #31 with a potential fix: ${url}`);
+    expect(bodies[0]).toContain('request was noted');
+    expect(bodies[0]).toContain('✅ handsbot has finished');
+  });
+
+  it('report of a failure: the short message and the run id, no stack trace', async () => {
+    mockNewTrackingComment();
+    const bodies = mockEdits(1);
+    const github = adapter();
+    await github.startTracking(issueJob(), RUN_ID);
+    await github.report(issueJob(), {
+      outcome: 'failed',
+      runId: RUN_ID,
+      message: `An internal error stopped this run at step “run-agent”. Run id: ${RUN_ID}; details are in the worker’s logs.`,
+      failedStep: 'run-agent',
+      state: state({
+        status: 'error',
+        error: { code: 'InternalError', detail: 'TypeError: x\n    at f (a.ts:1)' },
+      }),
+      followUps: [],
+    });
+    expect(bodies[0]).toContain(`Run \`${RUN_ID}\``);
+    expect(bodies[0]).toContain('❌ An internal error stopped this run');
+    expect(bodies[0]).not.toMatch(/\n\s+at /);
+    expect(bodies[0]).not.toContain('TypeError');
+  });
+
+  it('report of a run that failed before tracking started posts its one marked comment', async () => {
+    mockNewTrackingComment();
+    const bodies = mockEdits(1);
+    await adapter().report(issueJob(), {
+      outcome: 'failed',
+      runId: RUN_ID,
+      message: `A temporary problem (gather-task) persisted after several attempts. Run id: ${RUN_ID}.`,
+      failedStep: 'gather-task',
+      followUps: [],
+    });
+    expect(bodies[0]).toContain('A temporary problem (gather-task) persisted');
+  });
+
+  it('report of a cancelled run says who stopped it', async () => {
+    mockNewTrackingComment();
+    const bodies = mockEdits(1);
+    const github = adapter();
+    await github.startTracking(issueJob(), RUN_ID);
+    await github.report(issueJob(), {
+      outcome: 'cancelled',
+      runId: RUN_ID,
+      message: 'Stopped: stopped by @alice.',
+      state: state({ status: 'error', error: { code: 'Cancelled', detail: 'stopped' } }),
+      followUps: [],
+    });
+    expect(bodies[0]).toContain('⏹️ handsbot was stopped');
+    expect(bodies[0]).toContain('Stopped: stopped by');
+  });
+});
