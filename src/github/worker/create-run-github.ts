@@ -12,10 +12,7 @@ import { parseThreadReplies } from '../ops/parse-thread-replies.js';
 import { renderOutcome } from '../ops/render-outcome.js';
 import { replyToReviewThreads } from '../ops/reply-to-review-threads.js';
 import { summarizeRunEvents } from '../ops/summarize-run-events.js';
-import {
-  ensureTrackingComment,
-  type ReactionTarget,
-} from '../ops/tracking-comment/ensure-tracking-comment.js';
+import { ensureTrackingComment } from '../ops/tracking-comment/ensure-tracking-comment.js';
 import { renderTrackingComment } from '../ops/tracking-comment/render-tracking-comment.js';
 import {
   type Scheduler,
@@ -25,6 +22,7 @@ import {
 import { type InstallationDefaults, loadRunTask } from './load-run-task.js';
 import { renderRunReport } from './render-run-report.js';
 import type { RunRecord } from './run-record.js';
+import { blankRecord, branchLabel, reactionTarget } from './run-record-helpers.js';
 import { asJobError } from './to-job-error.js';
 
 export interface CreateRunGitHubOptions {
@@ -276,46 +274,4 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
     });
     await updater.flush(body);
   }
-}
-
-function blankRecord(data: RunJobData, runId: string, triggerLabel: string): RunRecord {
-  return {
-    runId,
-    owner: data.repository.owner,
-    repo: data.repository.name,
-    defaultBranch: null,
-    kind:
-      data.trigger.kind === 'issue_labeled' || data.trigger.kind === 'issue_command'
-        ? 'issue'
-        : 'pull_request',
-    triggerLabel,
-    shownThreadIds: new Set(),
-    fromFork: false,
-    told: false,
-    events: [],
-  };
-}
-
-/** The 👀 goes on the comment that asked, or on the issue or PR for labels and whole reviews. */
-function reactionTarget(data: RunJobData): ReactionTarget {
-  const trigger = data.trigger;
-  switch (trigger.kind) {
-    case 'issue_command':
-    case 'pr_command':
-      return { kind: 'issue_comment', commentId: trigger.commentId };
-    case 'pr_review':
-      return trigger.commentId !== undefined && trigger.reviewId === undefined
-        ? { kind: 'review_comment', commentId: trigger.commentId }
-        : { kind: 'issue' };
-    case 'issue_labeled':
-      return { kind: 'issue' };
-  }
-}
-
-/** The branch the run's first attempt recorded in its settings labels (see jobs/steps/run-agent.ts). */
-function branchLabel(events: readonly RunEvent[]): string | null {
-  for (const event of events) {
-    if (event.kind === 'run_started') return event.settings.labels.branch ?? null;
-  }
-  return null;
 }

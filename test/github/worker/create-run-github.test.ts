@@ -1,8 +1,8 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { PermanentJobError } from '../../../jobs/job-errors.js';
-import type { RunEvent } from '../../../src/events/event.js';
 import { API, OWNER, REPO, useNock } from '../support/github-test-kit.js';
+import { runLog, runStarted } from '../support/run-events.js';
 import {
   adapter,
   branchRef,
@@ -45,13 +45,11 @@ describe('createRunGitHub().loadTask', () => {
   it('a retry of the same run keeps the branch its first attempt recorded, even though it now exists', async () => {
     mockRepoAndPermission('write');
     mockIssue();
-    const started = {
-      kind: 'run_started',
-      seq: 1,
-      settings: { labels: { branch: BRANCH } },
-    } as unknown as RunEvent;
+    const { events, add } = runLog(RUN_ID);
+    const started = runStarted();
+    add({ ...started, settings: { ...started.settings, labels: { branch: BRANCH } } });
     // No git/ref lookup: chooseBranchName would find the branch taken and pick `-try2`.
-    const task = await adapter({ events: { [RUN_ID]: [started] } }).loadTask(issueJob(), signal);
+    const task = await adapter({ events: { [RUN_ID]: events } }).loadTask(issueJob(), signal);
     expect(task.pushBranch).toBe(BRANCH);
   });
 
