@@ -26,7 +26,7 @@ export function renderRunReport(report: RunReport, options: RenderRunReportOptio
   const { redact } = options;
   const outcome = toOutcome(report, options);
   if (outcome) return renderOutcome(outcome, redact);
-  const icon = report.outcome === 'cancelled' ? '⏹️' : '❌';
+  const icon = report.outcome === 'pushed' ? '✅' : report.outcome === 'cancelled' ? '⏹️' : '❌';
   const step = report.failedStep ? ` (step ${inlineCode(report.failedStep)})` : '';
   return redact(`${icon} ${report.message}${report.outcome === 'failed' ? step : ''}`);
 }
