@@ -8,6 +8,7 @@ import { resumeCommand } from './resume-command.js';
 import { runRiskCommand } from './risk-command.js';
 import { runCommand } from './run-command.js';
 import { serveCommand } from './serve-command.js';
+import { workerCommand } from './worker-command.js';
 
 /** The `handsbot` command: wiring only; each subcommand lives in its own module. */
 function buildProgram(context: () => CliContext, exit: (code: number) => void): Command {
@@ -53,6 +54,16 @@ function buildProgram(context: () => CliContext, exit: (code: number) => void): 
     .command('serve')
     .description('the GitHub App web server: receives webhooks and enqueues jobs (workers run them)')
     .action(async () => exit(await serveCommand(context())));
+
+  program
+    .command('worker')
+    .description('run agent jobs from the queue (scale out with more workers sharing one Redis)')
+    .action(async () => exit(await workerCommand(context(), { withWeb: false })));
+
+  program
+    .command('start')
+    .description('the web server and a worker in one process, for small installs')
+    .action(async () => exit(await workerCommand(context(), { withWeb: true })));
 
   program
     .command('risk')

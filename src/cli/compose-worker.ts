@@ -1,0 +1,114 @@
+import { rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import Dockerode from 'dockerode';
+import type { Logger } from 'pino';
+import { createDockerWorkspaceProvider } from '../../jobs/adapters/docker-workspace-provider.js';
+import type { ControlPorts } from '../../jobs/process-control-job.js';
+import { createRunJobProcessor } from '../../jobs/process-run-job.js';
+import type { RunJobProcessor } from '../../jobs/run-job-context.js';
+import type { Config } from '../config/load-config.js';
+import { GitHubAppConfigError, resolveAppCredentials } from '../github/app/resolve-app-credentials.js';
+import { createAppOctokit, createControlPorts, createRunGitHub } from '../github/worker/index.js';
+import { openEventStore } from '../runtime/open-event-store.js';
+import { readRunEvents } from '../runtime/read-run-events.js';
+import { createRedactor } from '../security/redactor.js';
+import { startOrphanReaper } from '../workspace/docker/index.js';
+import { MirrorCache } from '../workspace/git/index.js';
+import { networkPolicySchema } from '../workspace/network/index.js';
+
+export interface ComposedWorker {
+  processor: RunJobProcessor;
+  controlPorts: ControlPorts;
+  close(): Promise<void>;
+}
+
+const REAP_INTERVAL_MS = 5 * 60 * 1000;
+
+/**
+ * Wires the run pipeline to the real adapters: the GitHub App's installation clients, the Docker
+ * sandbox with its mirror cache and egress policy, the shared event store. The orphan reaper runs at
+ * start-up and then periodically, sparing the runs this worker has in hand.
+ */
+export async function composeWorker(config: Config, logger: Logger): Promise<ComposedWorker> {
+  const credentials = resolveAppCredentials(config.githubApp);
+  if (!credentials.ok) throw new GitHubAppConfigError(credentials.problems);
+  const { appId, privateKey } = credentials.credentials;
+  const app = createAppOctokit({ appId, privateKey, baseUrl: config.githubApp.baseUrl });
+  const redact = createRedactor({ secrets: [...config.secrets] });
+  const store = openEventStore(config);
+  const docker = new Dockerode();
+  const workerId = `${hostname()}-${process.pid}`;
+  const active = new Set<string>();
+
+  const workspaces = createDockerWorkspaceProvider({
+    docker,
+    image: config.sandbox.image,
+    mirrors: new MirrorCache({
+      cacheDir: config.sandbox.mirrorsDir,
+      maxBytes: config.sandbox.mirrorCacheMaxBytes,
+    }),
+    checkoutsDir: config.sandbox.checkoutsDir,
+    gitBaseUrl: gitWebRoot(config.githubApp.baseUrl),
+    installationToken: app.installationToken,
+    workerId,
+    networkPolicy: networkPolicySchema.parse(config.sandbox.network),
+    limits: config.sandbox.limits,
+    logger,
+  });
+  const github = createRunGitHub({
+    octokitFor: app.octokitFor,
+    installationToken: app.installationToken,
+    readEvents: async (runId) => (await readRunEvents(store, runId))?.events ?? [],
+    config: { defaults: { triggerLabel: config.githubApp.triggerLabel } },
+    redact,
+    logger,
+  });
+  const pipeline = createRunJobProcessor({
+    config,
+    store,
+    ports: { workspaces, github },
+    identity: { name: 'handsbot[bot]', email: `${appId}+handsbot[bot]@users.noreply.github.com` },
+  });
+  const processor: RunJobProcessor = async (ctx) => {
+    active.add(ctx.runId);
+    try {
+      return await pipeline(ctx);
+    } finally {
+      active.delete(ctx.runId);
+    }
+  };
+  const reaper = startOrphanReaper({
+    docker,
+    worker: workerId,
+    isRunActive: (runId) => active.has(runId),
+    intervalMs: REAP_INTERVAL_MS,
+    onReaped: async (reaped) => {
+      logger.warn({ reaped }, 'removed sandboxes left by a crashed run');
+      // Their checkouts go too: no run will resume in them on this worker.
+      await Promise.all(
+        reaped.map((r) => (r.checkoutDir ? rm(r.checkoutDir, { recursive: true, force: true }) : null)),
+      );
+    },
+    onError: (error) => logger.error({ err: error }, 'the orphan reaper failed'),
+  });
+  return {
+    processor,
+    controlPorts: createControlPorts({
+      octokitFor: app.octokitFor,
+      triggerLabel: config.githubApp.triggerLabel,
+      redact,
+      logger,
+    }),
+    async close() {
+      await reaper.stop();
+      await store.close();
+    },
+  };
+}
+
+/** Where repositories are cloned from, given the REST root: github.com, or a GHE host without /api/v3. */
+export function gitWebRoot(apiBaseUrl: string): string {
+  const url = new URL(apiBaseUrl);
+  if (url.hostname === 'api.github.com') return 'https://github.com';
+  return `${url.protocol}//${url.host}`;
+}

@@ -1,0 +1,39 @@
+import { pino } from 'pino';
+import { startAppProcess } from '../../jobs/start-app-process.js';
+import { startWorkerProcess } from '../../jobs/start-worker-process.js';
+import { startWebServer } from '../github/app/start-web-server.js';
+import type { CliContext } from './cli-context.js';
+import { composeWorker } from './compose-worker.js';
+import { untilSignalled } from './serve-command.js';
+
+/**
+ * `handsbot worker` runs jobs from the queue; `handsbot start` runs the web server and a worker in one
+ * process for small installs. On SIGINT/SIGTERM the runs pause at their next step boundary (their logs
+ * are the checkpoint) and go back to the queue for another worker, within the shutdown grace period.
+ */
+export async function workerCommand(ctx: CliContext, options: { withWeb: boolean }): Promise<number> {
+  const { config } = ctx;
+  const logger = pino({ name: options.withWeb ? 'handsbot' : 'handsbot-worker', level: config.logLevel });
+  const composed = await composeWorker(config, logger);
+  const running = options.withWeb
+    ? await startAppProcess({ config, logger, ...composed, startWebServer })
+    : await startWorkerProcess({ config, logger, ...composed });
+  logger.info(options.withWeb ? 'web server and worker ready' : 'worker ready');
+  const signal = await untilSignalled();
+  logger.info({ signal }, 'shutting down: letting runs reach a step boundary');
+  const grace = setTimeout(() => {
+    logger.warn(
+      { graceMs: config.jobs.shutdownGraceMs },
+      'grace period over; exiting with runs still active',
+    );
+    process.exit(1);
+  }, config.jobs.shutdownGraceMs);
+  grace.unref();
+  try {
+    await running.close();
+  } finally {
+    await composed.close();
+    clearTimeout(grace);
+  }
+  return 0;
+}
