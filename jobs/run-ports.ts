@@ -1,6 +1,8 @@
 import type { RunState } from '../src/agent/run-state.js';
 import type { RunEvent } from '../src/events/event.js';
+import type { ConfirmationPolicy } from '../src/security/confirmation-policy.js';
 import type { BranchPolicy } from '../src/workspace/git/check-branch-name.js';
+import type { NetworkPolicy } from '../src/workspace/network/network-policy.js';
 import type { Workspace } from '../src/workspace/workspace.js';
 import type { JobData } from './job-data.js';
 import type { RunJobData, RunJobOutcome } from './run-job-context.js';
@@ -34,6 +36,18 @@ export interface RunTask {
   /** `.github/openhands.yml` decisions that bear on the pipeline. */
   allowWorkflowChanges: boolean;
   draft: boolean;
+  /** What the repository's own `.github/openhands.yml` sets for the run; absent keys fall back to the worker's. */
+  repoSettings?: RepoRunSettings;
+}
+
+/** Per-repository run settings. Limits can only be lowered below the installation's, never raised. */
+export interface RepoRunSettings {
+  modelProfile?: string;
+  maxIterations?: number;
+  maxCostUsd?: number;
+  image?: string;
+  network?: NetworkPolicy;
+  confirmation?: ConfirmationPolicy;
 }
 
 export interface PreparedWorkspace {

@@ -72,7 +72,9 @@ export function createDockerWorkspaceProvider(options: DockerWorkspaceProviderOp
       }
 
       let workspace: Workspace | undefined;
-      const egress = await provisionEgress(options.networkPolicy, {
+      // The repository's own .github/openhands.yml (read from its default branch) wins over the worker's.
+      const image = task.repoSettings?.image ?? options.image;
+      const egress = await provisionEgress(task.repoSettings?.network ?? options.networkPolicy, {
         docker: options.docker,
         logger: log,
         runId,
@@ -82,7 +84,7 @@ export function createDockerWorkspaceProvider(options: DockerWorkspaceProviderOp
       try {
         workspace = await createDockerWorkspace({
           docker: options.docker,
-          image: options.image,
+          image,
           runId,
           hostCheckoutDir: checkoutDir,
           repoName: name,

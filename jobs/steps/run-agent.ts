@@ -46,8 +46,11 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentOutput> {
   if (!config.llm.ok)
     throw new PermanentJobError(config.llm.problem, 'handsbot has no usable LLM configured.');
   const instructions = instructionsOf(prepared, task);
+  const repo = task.repoSettings ?? {};
   const agent = createAgentSpec(config, {
     workspaceRoot: prepared.workspace.root,
+    ...(repo.modelProfile ? { modelProfile: repo.modelProfile } : {}),
+    ...(repo.confirmation ? { confirmationPolicy: repo.confirmation } : {}),
     sandboxed: prepared.workspace.kind === 'docker',
     autoContinue: true,
     ...(instructions ? { repositoryInstructions: instructions } : {}),
@@ -66,9 +69,13 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentOutput> {
         task: task.prompt,
         sender: `github:${data.sender.login}`,
         settings: {
-          modelProfile: config.llm.routes.agent[0] ?? 'default',
-          maxIterations: config.limits.maxIterations,
-          maxCostUsd: config.limits.maxCostUsd,
+          modelProfile: repo.modelProfile ?? config.llm.routes.agent[0] ?? 'default',
+          // A repository may lower the installation's limits, never raise them.
+          maxIterations: Math.min(
+            repo.maxIterations ?? Number.POSITIVE_INFINITY,
+            config.limits.maxIterations,
+          ),
+          maxCostUsd: lowerCap(repo.maxCostUsd, config.limits.maxCostUsd),
           wallClockLimitMs: config.limits.wallClockLimitMs,
           toolNames: agent.tools.specs().map((s) => s.name),
           workspace: { kind: prepared.workspace.kind, root: prepared.workspace.root },
@@ -129,4 +136,9 @@ function describeSetup(setup: NonNullable<PreparedWorkspace['setup']>): string {
       ? 'succeeded'
       : `failed with exit code ${setup.exitCode}`;
   return `The repository's .openhands/setup.sh ran in the workspace before you started and ${how}. Its output:\n${quoteUntrusted('setup.sh output', tail)}`;
+}
+
+function lowerCap(repo: number | undefined, installation: number | null): number | null {
+  if (repo === undefined) return installation;
+  return installation === null ? repo : Math.min(repo, installation);
 }

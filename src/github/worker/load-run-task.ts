@@ -1,6 +1,6 @@
 import { PermanentJobError } from '../../../jobs/job-errors.js';
 import type { RunJobData } from '../../../jobs/run-job-context.js';
-import type { RunTask } from '../../../jobs/run-ports.js';
+import type { RepoRunSettings, RunTask } from '../../../jobs/run-ports.js';
 import type { Redact } from '../../security/redactor.js';
 import { InvalidBranchNameError } from '../ops/branch-name.js';
 import { chooseBranchName, NoFreeBranchNameError } from '../ops/choose-branch-name.js';
@@ -133,6 +133,8 @@ export async function loadRunTask(input: LoadRunTaskInput): Promise<LoadedRunTas
     prompt: renderTaskPrompt(context),
     allowWorkflowChanges: config.allowWorkflowChanges,
     draft,
+    // Without a file every key is a schema default: the worker's own settings apply instead.
+    ...(fromFile ? { repoSettings: repoSettingsOf(config) } : {}),
   };
   if (context.kind === 'pull_request') {
     return {
@@ -194,4 +196,15 @@ async function chooseIssueBranch(
 
 function refused(message: string, userMessage: string, cause?: unknown): LoadedRunTask {
   return { kind: 'refused', error: new PermanentJobError(message, userMessage, { cause }) };
+}
+
+function repoSettingsOf(config: RepoConfig): RepoRunSettings {
+  return {
+    network: config.network,
+    confirmation: config.confirmation,
+    ...(config.modelProfile !== undefined ? { modelProfile: config.modelProfile } : {}),
+    ...(config.maxIterations !== undefined ? { maxIterations: config.maxIterations } : {}),
+    ...(config.maxCostUsd !== undefined ? { maxCostUsd: config.maxCostUsd } : {}),
+    ...(config.image !== undefined ? { image: config.image } : {}),
+  };
 }

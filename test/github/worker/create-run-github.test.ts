@@ -78,6 +78,41 @@ describe('createRunGitHub().loadTask', () => {
     expect(replies).toBe(1);
   });
 
+  it('carries the repository’s own run settings from .github/openhands.yml into the task', async () => {
+    const yml =
+      'maxIterations: 5\nmaxCostUsd: 0.5\nnetwork:\n  mode: allowlist\n  hosts: [example.org]\nconfirmation:\n  kind: always\n';
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}`)
+      .reply(200, { default_branch: 'main' })
+      .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
+      .query({ ref: 'main' })
+      .reply(200, {
+        type: 'file',
+        encoding: 'base64',
+        size: yml.length,
+        content: Buffer.from(yml).toString('base64'),
+      })
+      .get(`/repos/${OWNER}/${REPO}/collaborators/alice/permission`)
+      .reply(200, { permission: 'write', role_name: 'write', user: { login: 'alice', type: 'User' } });
+    mockIssue();
+    nock(API).get(branchRef(BRANCH)).reply(404, { message: 'Not Found' });
+    const task = await adapter().loadTask(issueJob(), signal);
+    expect(task.repoSettings).toMatchObject({
+      maxIterations: 5,
+      maxCostUsd: 0.5,
+      network: { mode: 'allowlist', hosts: ['example.org'] },
+      confirmation: { kind: 'always' },
+    });
+  });
+
+  it('leaves the worker’s settings in force when the repository has no .github/openhands.yml', async () => {
+    mockRepoAndPermission('write');
+    mockIssue();
+    nock(API).get(branchRef(BRANCH)).reply(404, { message: 'Not Found' });
+    const task = await adapter().loadTask(issueJob(), signal);
+    expect(task.repoSettings).toBeUndefined();
+  });
+
   it('a bad .github/openhands.yml gets a comment naming the wrong key, and nothing runs', async () => {
     let comment = '';
     nock(API)

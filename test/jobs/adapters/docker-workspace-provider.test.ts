@@ -150,6 +150,18 @@ describe('the Docker workspace provider', () => {
     }
   });
 
+  it("uses the network policy the repository asks for instead of the worker's", async () => {
+    const signal = new AbortController().signal;
+    const open = { ...task, repoSettings: { network: { mode: 'open' as const } } };
+    const prepared = await provider().prepare({ runId: 'run-e', data, task: open, resume: false, signal });
+    try {
+      const interfaces = await prepared.workspace.exec('ls /sys/class/net');
+      expect(interfaces.output.split(/\s+/).filter(Boolean).sort()).toEqual(['eth0', 'lo']);
+    } finally {
+      await prepared.release({ final: true });
+    }
+  });
+
   it('refuses, without retrying, a repository whose access is refused', async () => {
     const refused = createDockerWorkspaceProvider({
       docker: docker.docker,
