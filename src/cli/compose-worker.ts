@@ -43,9 +43,13 @@ export async function composeWorker(config: Config, logger: Logger): Promise<Com
   const workspaces = createDockerWorkspaceProvider({
     docker,
     image: config.sandbox.image,
+    // Spare checkouts (made in the background, handed over by rename) are what make a warm start
+    // cheap: writing thousands of files dominates a checkout (bench/results/workspace-ready.json).
+    // Mirrors and checkouts both live under HANDSBOT_DATA_DIR, one filesystem, as renames need.
     mirrors: new MirrorCache({
       cacheDir: config.sandbox.mirrorsDir,
       maxBytes: config.sandbox.mirrorCacheMaxBytes,
+      spareCheckouts: true,
     }),
     checkoutsDir: config.sandbox.checkoutsDir,
     gitBaseUrl: gitWebRoot(config.githubApp.baseUrl),
