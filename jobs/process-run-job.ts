@@ -146,6 +146,7 @@ export function createRunJobProcessor(options: RunJobProcessorOptions): RunJobPr
         token: await github.installationToken(data),
         author: options.identity,
         coAuthor: noReplyIdentity(data.sender.login, data.sender.id),
+        redact,
         signal: ctx.signal,
       });
       if (pushed.kind === 'no-changes') {
@@ -185,10 +186,19 @@ export function createRunJobProcessor(options: RunJobProcessorOptions): RunJobPr
       });
       ctx.logger[failure.level](
         { step: failure.step, action: failure.action, err: failure.logMessage },
-        'run step failed',
+        failure.action === 'skip' ? 'run skipped: not a trigger here' : 'run step failed',
       );
       final = failure.action !== 'drain' && failure.action !== 'retry';
       switch (failure.action) {
+        case 'skip': {
+          // No report: a label that is not the trigger label must not make a comment or a reaction.
+          const missed = await ctx.takeFollowUps();
+          if (missed.length > 0) {
+            // A trigger that arrived while this job held the target started no run of its own.
+            ctx.logger.warn({ followUps: missed.length }, 'triggers during a skipped run were not run');
+          }
+          return { outcome: 'skipped', runId, message: failure.logMessage };
+        }
         case 'drain':
           throw error;
         case 'retry':

@@ -10,6 +10,8 @@ export interface PushChangesInput {
   author: GitIdentity;
   /** The person who triggered, as a `Co-authored-by:` trailer. */
   coAuthor: GitIdentity;
+  /** The title comes from the issue: untrusted text that goes into a public commit message. */
+  redact: (text: string) => string;
   signal: AbortSignal;
 }
 
@@ -31,7 +33,7 @@ export async function pushChanges(input: PushChangesInput): Promise<PushBranchRe
     branch: task.pushBranch,
     policy: task.branchPolicy,
     token: input.token,
-    message: title,
+    message: input.redact(title),
     author: input.author,
     coAuthors: [input.coAuthor],
     signal: input.signal,

@@ -12,9 +12,9 @@ import { createAppOctokit, createControlPorts, createRunGitHub } from '../github
 import { openEventStore } from '../runtime/open-event-store.js';
 import { readRunEvents } from '../runtime/read-run-events.js';
 import { createRedactor } from '../security/redactor.js';
-import { startOrphanReaper } from '../workspace/docker/index.js';
+import { LABELS, startOrphanReaper } from '../workspace/docker/index.js';
 import { MirrorCache } from '../workspace/git/index.js';
-import { networkPolicySchema } from '../workspace/network/index.js';
+import { networkPolicySchema, reapEgress } from '../workspace/network/index.js';
 
 export interface ComposedWorker {
   processor: RunJobProcessor;
@@ -92,6 +92,8 @@ export async function composeWorker(config: Config, logger: Logger): Promise<Com
       await Promise.all(
         reaped.map((r) => (r.checkoutDir ? rm(r.checkoutDir, { recursive: true, force: true }) : null)),
       );
+      // Then the networks and proxy relays of those runs.
+      await reapEgress({ docker, logger, isActive: await runsWithSandboxes(docker) });
     },
     onError: (error) => logger.error({ err: error }, 'the orphan reaper failed'),
   });
@@ -108,6 +110,18 @@ export async function composeWorker(config: Config, logger: Logger): Promise<Com
       await store.close();
     },
   };
+}
+
+/**
+ * Runs that still have a sandbox on this engine, any worker's: after the container reaper, those are
+ * the live ones, so their networks and relays must stay.
+ */
+async function runsWithSandboxes(docker: Dockerode): Promise<(runId: string) => boolean> {
+  const containers = await docker.listContainers({ all: true, filters: { label: [LABELS.runId] } });
+  const live = new Set(
+    containers.map((c) => c.Labels[LABELS.runId]).filter((id): id is string => Boolean(id)),
+  );
+  return (runId) => live.has(runId);
 }
 
 /** Where repositories are cloned from, given the REST root: github.com, or a GHE host without /api/v3. */

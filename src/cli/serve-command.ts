@@ -1,5 +1,5 @@
-import { pino } from 'pino';
 import { serveWebProcess } from '../github/app/serve-web-process.js';
+import { createLogger } from '../runtime/create-logger.js';
 import type { CliContext } from './cli-context.js';
 
 /**
@@ -7,7 +7,7 @@ import type { CliContext } from './cli-context.js';
  * the jobs, elsewhere or in `handsbot start`). Without a registered app, Probot's setup flow.
  */
 export async function serveCommand(ctx: CliContext): Promise<number> {
-  const logger = pino({ name: 'handsbot-web', level: ctx.config.logLevel });
+  const logger = createLogger(ctx.config, 'handsbot-web');
   const web = await serveWebProcess({ env: ctx.env, config: ctx.config, logger });
   logger.info({ mode: web.mode, url: web.webhookUrl }, 'web process ready');
   await untilSignalled();

@@ -1,7 +1,7 @@
-import { pino } from 'pino';
 import { startAppProcess } from '../../jobs/start-app-process.js';
 import { startWorkerProcess } from '../../jobs/start-worker-process.js';
 import { startWebServer } from '../github/app/start-web-server.js';
+import { createLogger } from '../runtime/create-logger.js';
 import type { CliContext } from './cli-context.js';
 import { composeWorker } from './compose-worker.js';
 import { untilSignalled } from './serve-command.js';
@@ -13,7 +13,7 @@ import { untilSignalled } from './serve-command.js';
  */
 export async function workerCommand(ctx: CliContext, options: { withWeb: boolean }): Promise<number> {
   const { config } = ctx;
-  const logger = pino({ name: options.withWeb ? 'handsbot' : 'handsbot-worker', level: config.logLevel });
+  const logger = createLogger(config, options.withWeb ? 'handsbot' : 'handsbot-worker');
   const composed = await composeWorker(config, logger);
   const running = options.withWeb
     ? await startAppProcess({ config, logger, ...composed, startWebServer })

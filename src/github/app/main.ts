@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { ConfigError, loadConfig, loadEnvironment } from '../../config/index.js';
+import { createLogger } from '../../runtime/create-logger.js';
 import { serveWebProcess } from './serve-web-process.js';
 
 /**
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const logger = pino({ name: 'handsbot-web', level: config.logLevel });
+  const logger = createLogger(config, 'handsbot-web');
   const web = await serveWebProcess({ env, config, logger });
   logger.info({ mode: web.mode, url: web.webhookUrl }, 'web process ready');
   const stop = (signal: NodeJS.Signals) => {
