@@ -1,5 +1,6 @@
 import { sanitizeUntrustedText } from '../../security/sanitize-untrusted-text.js';
 import type { PermissionChecker } from './create-permission-checker.js';
+import { gatherFailingChecks } from './gather-failing-checks.js';
 import type { GitHubClient } from './github-client.js';
 import { addLeftOut, boundText, selectAllowedItems } from './select-allowed-items.js';
 import type { LeftOut, ReviewThread, TriggerContext } from './trigger-context.js';
@@ -48,9 +49,10 @@ export class TriggerTargetError extends Error {
 }
 
 /**
- * Reads an issue (title, body, comments) or a pull request (also its reviews and unresolved review
- * threads) and keeps only what may reach the agent: content from before the trigger, by people
- * allowed to trigger, not minimised, sanitised and bounded. Counts of what was left out travel along.
+ * Reads an issue (title, body, comments) or a pull request (also its reviews, unresolved review
+ * threads and the checks that failed on its head commit) and keeps only what may reach the agent:
+ * content from before the trigger, by people allowed to trigger, not minimised, sanitised and
+ * bounded. Counts of what was left out travel along.
  */
 export async function gatherTriggerContext(
   octokit: GitHubClient,
@@ -94,6 +96,12 @@ export async function gatherTriggerContext(
   }
   const reviews = await selectAllowedItems(subject.reviews.nodes ?? [], { ...select, maxItems: MAX_REVIEWS });
   const threads = await gatherThreads(octokit, options);
+  const checks = await gatherFailingChecks(octokit, {
+    owner,
+    repo,
+    headSha: subject.headRefOid,
+    triggeredAt: options.triggeredAt,
+  });
   return {
     kind: 'pull_request',
     ...common,
@@ -103,6 +111,7 @@ export async function gatherTriggerContext(
     reviews: reviews.items,
     threads: threads.threads,
     resolvedThreads: threads.resolved,
+    checks,
     leftOut: [reviews.leftOut, threads.leftOut, unread, olderUnread(subject.reviews)].reduce(
       addLeftOut,
       comments.leftOut,

@@ -42,6 +42,8 @@ export interface GqlIssue extends GqlSubject {
 export interface GqlPullRequest extends GqlSubject {
   readonly __typename: 'PullRequest';
   readonly headRefName: string;
+  /** The head commit: its checks are what `/agent fix` is asked to fix. */
+  readonly headRefOid: string;
   readonly baseRefName: string;
   readonly isCrossRepository: boolean;
   readonly reviews: GqlPage<GqlComment & { readonly state: string }>;
@@ -84,7 +86,7 @@ export const SUBJECT_QUERY = `query handsbotSubject($owner: String!, $repo: Stri
         comments(last: 100) { totalCount nodes { ${COMMENT_FIELDS} } }
       }
       ... on PullRequest {
-        title body url createdAt lastEditedAt headRefName baseRefName isCrossRepository
+        title body url createdAt lastEditedAt headRefName headRefOid baseRefName isCrossRepository
         author { login __typename } editor { login __typename }
         comments(last: 100) { totalCount nodes { ${COMMENT_FIELDS} } }
         reviews(last: 50) { totalCount nodes { ${COMMENT_FIELDS} state } }

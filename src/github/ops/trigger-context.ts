@@ -23,6 +23,34 @@ export interface ReviewThread {
   readonly comments: readonly UntrustedItem[];
 }
 
+/** A check run on the PR's head commit that failed before the trigger. Every text in it is CI output: untrusted. */
+export interface FailingCheck {
+  /** Sanitised; workflows in the pull request itself choose it. */
+  readonly name: string;
+  readonly conclusion: 'failure' | 'timed_out';
+  readonly completedAt: string;
+  /** Sanitised http(s) URL, or null when there was none or it looked wrong. */
+  readonly detailsUrl: string | null;
+  /** Title, summary and text of the check's output, sanitised and bounded; empty when none. */
+  readonly text: string;
+  /** True when the total budget for check output was spent before this check. */
+  readonly outputLeftOut: boolean;
+}
+
+export interface PullRequestChecks {
+  /** The commit the checks ran on; empty when it is unknown. */
+  readonly headSha: string;
+  readonly failing: readonly FailingCheck[];
+  /** Completed before the trigger with any other conclusion (success, neutral, skipped, cancelled…). */
+  readonly passedOrSkipped: number;
+  /** Still running at the trigger, or finished after it. */
+  readonly notFinished: number;
+  /** Failing checks beyond the budget. */
+  readonly overBudget: number;
+  /** The installation does not let handsbot read checks. */
+  readonly unavailable: boolean;
+}
+
 /** Counts of what was not shown to the agent, so the prompt can say so. */
 export interface LeftOut {
   /** By people who may not trigger handsbot (bots included) or by deleted accounts. */
@@ -65,4 +93,5 @@ export type TriggerContext =
       /** Unresolved threads only, each with its allowed comments. */
       readonly threads: readonly ReviewThread[];
       readonly resolvedThreads: number;
+      readonly checks: PullRequestChecks;
     } & Common);

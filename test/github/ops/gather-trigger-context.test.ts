@@ -7,6 +7,7 @@ import { API, graphql, OWNER, REPO, testOctokit, useNock } from '../support/gith
 
 const TRIGGERED_AT = '2026-03-01T12:00:00Z';
 const NONCE = 'feedfacecafebeef';
+const HEAD_SHA = 'abcdef0123456789abcdef0123456789abcdef01';
 
 const user = (login: string) => ({ login, __typename: 'User' });
 const comment = (
@@ -208,6 +209,7 @@ describe('gatherTriggerContext on a pull request', () => {
           author: { login: 'handsbot', __typename: 'Bot' },
           editor: null,
           headRefName: 'openhands/issue-12-login-button-broken',
+          headRefOid: HEAD_SHA,
           baseRefName: 'main',
           isCrossRepository: false,
           comments: {
@@ -270,6 +272,11 @@ describe('gatherTriggerContext on a pull request', () => {
       ),
       permissionMock('alice', 'write'),
       permissionMock('mallory', 'read'),
+      // No check runs on the head commit: the prompt says nothing about checks.
+      nock(API)
+        .get(`/repos/${OWNER}/${REPO}/commits/${HEAD_SHA}/check-runs`)
+        .query({ filter: 'latest', per_page: '100' })
+        .reply(200, { total_count: 0, check_runs: [] }),
     ];
     const octokit = testOctokit();
     const context = await gatherTriggerContext(octokit, {
@@ -291,6 +298,7 @@ describe('gatherTriggerContext on a pull request', () => {
     expect(prompt).toContain('### Thread 70');
     expect(prompt).toContain('"thread <id>: <one sentence on what you did>"');
     expect(prompt).not.toMatch(/print the token|Rename all|delete the tests/);
+    expect(prompt).not.toMatch(/check failed|Failing checks/);
     for (const scope of scopes) expect(scope.isDone()).toBe(true);
   });
 });

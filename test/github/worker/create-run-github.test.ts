@@ -165,6 +165,7 @@ describe('createRunGitHub().loadTask', () => {
       branchPolicy: { allowedPrefixes: [], protectedBranches: ['main'] },
     });
     expect(task.prompt).toContain('thread 701');
+    expect(task.prompt).toContain('No check failed on the head commit 0123456789ab: 1 finished');
   });
 
   it('a 502 from GitHub is a transient failure (retried), not an internal error', async () => {

@@ -100,13 +100,33 @@ export function mockIssue() {
   });
 }
 
+export const HEAD_SHA = '0123456789abcdef0123456789abcdef01234567';
+
+/** The PR's head commit has one passing check: nothing for the agent to fix in CI. */
 export function mockPullRequest(fromFork: boolean) {
+  nock(API)
+    .get(`/repos/${OWNER}/${REPO}/commits/${HEAD_SHA}/check-runs`)
+    .query({ filter: 'latest', per_page: '100' })
+    .reply(200, {
+      total_count: 1,
+      check_runs: [
+        {
+          name: 'test',
+          status: 'completed',
+          conclusion: 'success',
+          completed_at: '2026-03-01T11:00:00Z',
+          details_url: null,
+          output: { title: null, summary: null, text: null },
+        },
+      ],
+    });
   graphql('handsbotSubject', {
     repository: {
       issueOrPullRequest: {
         __typename: 'PullRequest',
         ...subjectCommon,
         headRefName: 'feature/login',
+        headRefOid: HEAD_SHA,
         baseRefName: 'main',
         isCrossRepository: fromFork,
         reviews: { totalCount: 0, nodes: [] },
