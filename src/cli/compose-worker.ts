@@ -63,7 +63,10 @@ export async function composeWorker(config: Config, logger: Logger): Promise<Com
     octokitFor: app.octokitFor,
     installationToken: app.installationToken,
     readEvents: async (runId) => (await readRunEvents(store, runId))?.events ?? [],
-    config: { defaults: { triggerLabel: config.githubApp.triggerLabel } },
+    config: {
+      defaults: { triggerLabel: config.githubApp.triggerLabel },
+      decisionTimeoutMs: config.confirmationTimeoutMs,
+    },
     redact,
     logger,
   });
@@ -72,6 +75,7 @@ export async function composeWorker(config: Config, logger: Logger): Promise<Com
     store,
     ports: { workspaces, github },
     identity: { name: 'handsbot[bot]', email: `${appId}+handsbot[bot]@users.noreply.github.com` },
+    decisionTimeoutMs: config.confirmationTimeoutMs,
   });
   const processor: RunJobProcessor = async (ctx) => {
     active.add(ctx.runId);

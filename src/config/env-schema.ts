@@ -151,6 +151,9 @@ export const envSchema = z.object({
     .enum(['LOW', 'MEDIUM', 'HIGH'])
     .default('HIGH')
     .describe('Lowest risk that waits (risky policy)'),
+  HANDSBOT_CONFIRMATION_TIMEOUT_S: int('a positive whole number of seconds')
+    .default(86_400)
+    .describe('How long a gated action waits for /agent approve or reject before the run ends'),
   HANDSBOT_SECURITY_LLM: bool
     .default(false)
     .describe('Also have a model (the "security" route) rate every action'),

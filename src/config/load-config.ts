@@ -22,6 +22,8 @@ export interface Config {
   readonly toolNames: 'current' | 'legacy';
   readonly condenser: CondenserSettings;
   readonly confirmationPolicy: ConfirmationPolicy;
+  /** How long a gated action waits for an answer on GitHub before the run ends with a summary. */
+  readonly confirmationTimeoutMs: number;
   /** Whether a model on the `security` route rates every action besides the rules and the agent's own rating. */
   readonly securityLlm: boolean;
   /** Values masked in everything handsbot writes: LLM keys and the variables named in HANDSBOT_SECRET_ENV. */
@@ -130,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { kind: 'risky', threshold: e.HANDSBOT_CONFIRMATION_THRESHOLD, unknownAs: 'MEDIUM' }
         : { kind: e.HANDSBOT_CONFIRMATION },
     securityLlm: e.HANDSBOT_SECURITY_LLM,
+    confirmationTimeoutMs: e.HANDSBOT_CONFIRMATION_TIMEOUT_S * 1000,
     secrets: [
       ...new Set([
         ...profileKeys,
