@@ -7,8 +7,11 @@ import {
 } from '../src/workspace/git/git-errors.js';
 import { JobCancelledError, JobDrainingError, PermanentJobError, TransientJobError } from './job-errors.js';
 
-/** What happens to the job after a step failed. */
-export type FailureAction = 'retry' | 'give_up' | 'cancelled' | 'drain';
+/**
+ * What happens to the job after a step failed. `skip`: the trigger was not for handsbot after all
+ * (a label that is not the repository's trigger label); the job ends without a word on GitHub.
+ */
+export type FailureAction = 'retry' | 'give_up' | 'cancelled' | 'drain' | 'skip';
 
 export interface Failure {
   action: FailureAction;
@@ -49,6 +52,10 @@ export function classifyFailure(error: unknown, context: BoundaryContext): Failu
       level: 'info',
       userMessage: 'Paused while a worker restarts; it will resume.',
     };
+  }
+  // An empty user message means nobody is to be told: not a failure, just not handsbot's to do.
+  if (error instanceof PermanentJobError && error.userMessage === '') {
+    return { ...base, action: 'skip', level: 'info', userMessage: '' };
   }
   const transient = isTransient(error);
   if (transient && context.attempt < context.maxAttempts) {

@@ -55,7 +55,9 @@ export type RunJobOutcome =
   | 'partial'
   | 'waiting_for_confirmation'
   | 'cancelled'
-  | 'failed';
+  | 'failed'
+  /** The trigger turned out not to be one (another label): nothing ran and nothing was posted. */
+  | 'skipped';
 
 /** A job's return value, stored by BullMQ with the completed job. */
 export interface RunJobResult {

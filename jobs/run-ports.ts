@@ -90,7 +90,8 @@ export interface PullRequestRef {
 
 /** What the user is told at the end (the tracking comment's final edit). */
 export interface RunReport {
-  outcome: RunJobOutcome;
+  /** A skipped job reports nothing. */
+  outcome: Exclude<RunJobOutcome, 'skipped'>;
   runId: string;
   /** Short, redacted text: never a stack trace. */
   message: string;

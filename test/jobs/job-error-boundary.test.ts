@@ -67,6 +67,14 @@ describe('classifyFailure', () => {
     expect(classifyFailure(new Error('ETIMEDOUT 503 rate limit'), context()).action).toBe('give_up');
   });
 
+  it('a permanent error with nothing to tell the user is a skip, logged at info, not a failure', () => {
+    const failure = classifyFailure(
+      new PermanentJobError('label bug is not the trigger label', ''),
+      context(1),
+    );
+    expect(failure).toMatchObject({ action: 'skip', level: 'info', userMessage: '' });
+  });
+
   it('stops and drains are their own outcomes', () => {
     expect(classifyFailure(new JobCancelledError('stopped by @alice'), context()).action).toBe('cancelled');
     expect(classifyFailure(new JobDrainingError('run-agent'), context()).action).toBe('drain');

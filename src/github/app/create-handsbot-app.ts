@@ -30,7 +30,6 @@ export function createHandsbotApp(options: HandsbotAppOptions): ApplicationFunct
     const deps: HandlerDeps = {
       queue: options.queue,
       logger: options.logger.child({ component: 'webhooks' }),
-      triggerLabel: options.config.githubApp.triggerLabel,
     };
     app.on('issues.labeled', issuesLabeled(deps));
     app.on('issue_comment.created', issueCommentCreated(deps));

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { targetKey } from '../../../jobs/job-data.js';
+import { type JobData, targetKey } from '../../../jobs/job-data.js';
 import { runIdForJob, runJobId } from '../../../jobs/job-ids.js';
 import type { RunJobData } from '../../../jobs/run-job-context.js';
 import type { RunGitHub, RunReport } from '../../../jobs/run-ports.js';
@@ -216,9 +216,11 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
         number: data.number,
         decisionTimeoutMinutes: Math.round((config.decisionTimeoutMs ?? 24 * 60 * 60 * 1000) / 60_000),
       });
-      const notes = report.followUps.map((f) =>
-        renderOutcome({ kind: 'already_running', by: f.sender.login, runId: report.runId }, redact),
-      );
+      const notes = report.followUps
+        .filter((f) => isTriggerFor(record, f))
+        .map((f) =>
+          renderOutcome({ kind: 'already_running', by: f.sender.login, runId: report.runId }, redact),
+        );
       const body = render(record, data, { outcome, notes }, report.state ?? initialRunState(report.runId));
       await asJobError('report the outcome', () => finalEdit(octokit, data, record, body));
     },
@@ -274,4 +276,15 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
     });
     await updater.flush(body);
   }
+}
+
+/**
+ * Whether a follow-up was a trigger for this repository. Every label reaches the queue (the web side
+ * cannot read a repository's trigger label), so a label that is not this repository's trigger label
+ * is dropped, not acknowledged as "already running".
+ */
+function isTriggerFor(record: RunRecord, followUp: JobData): boolean {
+  if (followUp.type !== 'run' || followUp.trigger.kind !== 'issue_labeled') return true;
+  // GitHub compares label names without regard to case.
+  return followUp.trigger.label.toLowerCase() === record.triggerLabel.toLowerCase();
 }

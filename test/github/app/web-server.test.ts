@@ -121,11 +121,14 @@ describe('the web server', () => {
     ]);
   });
 
-  it('ignores other labels and matches the trigger label regardless of case', async () => {
+  it('enqueues any label: a repository may set its own trigger label, which only the job can read', async () => {
     expect((await deliver('issues', exampleWebhook('issues', 'labeled'))).status).toBe(200); // "bug"
-    expect(await queue.jobs()).toEqual([]);
-    await deliver('issues', exampleWebhook('issues', 'labeled', { label: { name: 'OpenHands' } }));
-    expect((await queue.jobs()).map((job) => job.data.type)).toEqual(['run']);
+    await deliver('issues', exampleWebhook('issues', 'labeled', { label: { name: 'fix-me' } }));
+    const triggers = (await queue.jobs()).map((job) => job.data.type === 'run' && job.data.trigger);
+    expect(triggers).toEqual([
+      { kind: 'issue_labeled', issueNumber: 1, label: 'bug' },
+      { kind: 'issue_labeled', issueNumber: 1, label: 'fix-me' },
+    ]);
   });
 
   it('turns /agent fix on a pull request into a pr_command with the instructions', async () => {

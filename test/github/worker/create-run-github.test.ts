@@ -153,6 +153,70 @@ describe('createRunGitHub().loadTask', () => {
     expect(error).toBeInstanceOf(PermanentJobError);
   });
 
+  it('a repository whose .github/openhands.yml sets `triggerLabel: fix-me` gets a run for that label', async () => {
+    mockRepoConfig('triggerLabel: fix-me\n');
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}/collaborators/alice/permission`)
+      .reply(200, { permission: 'write', role_name: 'write', user: { login: 'alice', type: 'User' } });
+    mockIssue();
+    nock(API).get(branchRef(BRANCH)).reply(404, { message: 'Not Found' });
+    const job = issueJob({ trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'Fix-Me' } });
+    const task = await adapter().loadTask(job, signal);
+    expect(task).toMatchObject({ kind: 'issue', number: 12, pushBranch: BRANCH });
+  });
+
+  it('on that repository the installation default label starts nothing and posts nothing', async () => {
+    mockRepoConfig('triggerLabel: fix-me\n');
+    // No permission check, no comment: nock refuses any request not mocked here.
+    const error = await adapter()
+      .loadTask(issueJob(), signal)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentJobError);
+    expect((error as PermanentJobError).userMessage).toBe('');
+  });
+
+  it('the final report acknowledges a second trigger label but drops another label that came meanwhile', async () => {
+    mockRepoConfig('triggerLabel: fix-me\n');
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}/collaborators/alice/permission`)
+      .reply(200, { permission: 'write', role_name: 'write', user: { login: 'alice', type: 'User' } });
+    mockIssue();
+    nock(API).get(branchRef(BRANCH)).reply(404, { message: 'Not Found' });
+    let body = '';
+    nock(API)
+      .get(COMMENTS)
+      .query(true)
+      .reply(200, [])
+      .post(`/repos/${OWNER}/${REPO}/issues/12/reactions`)
+      .reply(201, { id: 1 })
+      .post(COMMENTS)
+      .reply(201, { id: 900 })
+      .patch(`/repos/${OWNER}/${REPO}/issues/comments/900`, (b: { body: string }) => {
+        body = b.body;
+        return true;
+      })
+      .reply(200, { id: 900 });
+    const job = issueJob({ trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'fix-me' } });
+    const labelled = (login: string, id: number, label: string) =>
+      issueJob({
+        sender: { login, id },
+        deliveryId: `d-${login}`,
+        trigger: { kind: 'issue_labeled', issueNumber: 12, label },
+      });
+    const github = adapter();
+    await github.loadTask(job, signal);
+    // The run failed before tracking began: the report posts its one comment, then writes the outcome.
+    await github.report(job, {
+      outcome: 'failed',
+      runId: RUN_ID,
+      message: 'The workspace could not be prepared.',
+      failedStep: 'prepare-workspace',
+      followUps: [labelled('bob', 8, 'bug'), labelled('carol', 9, 'FIX-ME')],
+    });
+    expect(body).toContain("`@carol`'s request was noted");
+    expect(body).not.toContain('@bob');
+  });
+
   it('PR work checks out and pushes to the PR head; a fork PR is flagged', async () => {
     mockRepoAndPermission('write');
     mockPullRequest(true);
@@ -176,3 +240,18 @@ describe('createRunGitHub().loadTask', () => {
     expect(error).toMatchObject({ name: 'TransientJobError' });
   });
 });
+
+/** The repository and its `.github/openhands.yml` with `yml` in it. */
+function mockRepoConfig(yml: string) {
+  nock(API)
+    .get(`/repos/${OWNER}/${REPO}`)
+    .reply(200, { default_branch: 'main' })
+    .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
+    .query({ ref: 'main' })
+    .reply(200, {
+      type: 'file',
+      encoding: 'base64',
+      size: yml.length,
+      content: Buffer.from(yml).toString('base64'),
+    });
+}

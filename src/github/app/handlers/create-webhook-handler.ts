@@ -4,11 +4,13 @@ import { isBotSender } from '../is-bot-sender.js';
 import type { RunQueue } from '../run-queue.js';
 import { describePayloadIssues } from '../webhook-payload.js';
 
-/** What a handler needs: where jobs go, how to log, and the label that starts a run. */
+/**
+ * What a handler needs: where jobs go and how to log. No trigger label: a repository may set its
+ * own, which only the job can read.
+ */
 export interface HandlerDeps {
   readonly queue: RunQueue;
   readonly logger: Logger;
-  readonly triggerLabel: string;
 }
 
 /** The part of Probot's `Context` a handler reads; the payload is parsed, never trusted by its type. */
@@ -23,7 +25,7 @@ export type WebhookHandler = (context: WebhookDelivery) => Promise<void>;
 /** What a delivery turned out to be. */
 export type Recognition =
   | { readonly kind: 'job'; readonly data: JobData }
-  /** Not for handsbot (another label, no command, an approving review). */
+  /** Not for handsbot (no command, an approving review). */
   | { readonly kind: 'ignored'; readonly reason: string }
   /** Lacks what a trigger needs: logged, answered 200 (redelivering it cannot help). */
   | { readonly kind: 'malformed'; readonly issues: readonly string[] };

@@ -14,28 +14,19 @@ const payloadSchema = commonPayloadSchema.extend({
 });
 
 /**
- * `issues.labeled` with the trigger label → a `run` job that resolves the issue. Only the configured
- * default label is recognised here (the web side reads no repository file); the job reads the
- * repository's `.github/openhands.yml` and decides from there.
+ * `issues.labeled` with any label → a `run` job; the job decides. The web side reads no repository
+ * file, so it cannot know a repository's own `triggerLabel` from `.github/openhands.yml`: the job
+ * loads it and ends quietly (nothing posted on GitHub) when the label is not that repository's
+ * trigger label.
  */
 export function issuesLabeled(deps: HandlerDeps): WebhookHandler {
-  return createWebhookHandler(deps, (payload, deliveryId) =>
-    recogniseIssuesLabeled(payload, deliveryId, deps.triggerLabel),
-  );
+  return createWebhookHandler(deps, recogniseIssuesLabeled);
 }
 
-export function recogniseIssuesLabeled(
-  payload: unknown,
-  deliveryId: string,
-  triggerLabel: string,
-): Recognition {
+export function recogniseIssuesLabeled(payload: unknown, deliveryId: string): Recognition {
   const parsed = payloadSchema.safeParse(payload);
   if (!parsed.success) return { kind: 'malformed', issues: describePayloadIssues(parsed.error) };
   const p = parsed.data;
-  // GitHub label names are unique regardless of case.
-  if (p.label.name.toLowerCase() !== triggerLabel.toLowerCase()) {
-    return { kind: 'ignored', reason: `label ${JSON.stringify(p.label.name)} is not the trigger label` };
-  }
   return {
     kind: 'job',
     data: {

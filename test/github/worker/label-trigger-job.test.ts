@@ -1,0 +1,75 @@
+import nock from 'nock';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRunJobProcessor } from '../../../jobs/process-run-job.js';
+import type { WorkspaceProvider } from '../../../jobs/run-ports.js';
+import { startRunWorker } from '../../../jobs/run-worker.js';
+import { loadConfig } from '../../../src/config/index.js';
+import { createInMemoryEventStore } from '../../../src/events/in-memory-event-store.js';
+import { createQueueFixture, waitFor } from '../../jobs/support.js';
+import { API, OWNER, REPO, useNock } from '../support/github-test-kit.js';
+import { adapter, issueJob } from './run-github-fixtures.js';
+
+/**
+ * Every label reaches the queue (the web side cannot read a repository's own trigger label), so a
+ * label that is not one must end its job without a sound: through a real worker on a real Redis,
+ * with the real GitHub adapter against nock, which refuses any request not mocked here.
+ */
+
+let fx: Awaited<ReturnType<typeof createQueueFixture>>;
+let logs: Array<{ level: number; msg: string }>;
+
+beforeEach(async () => {
+  fx = await createQueueFixture({ attempts: 2 });
+  logs = [];
+});
+
+afterEach(async () => {
+  await fx.cleanup();
+});
+
+describe('a run job for a label that is not the repository’s trigger label', () => {
+  useNock();
+
+  it('ends as skipped: no reaction, no comment, no retry, nothing logged above info', async () => {
+    // The only calls allowed: reading the repository and finding it has no .github/openhands.yml.
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}`)
+      .reply(200, { default_branch: 'main' })
+      .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
+      .query({ ref: 'main' })
+      .reply(404, { message: 'Not Found' });
+    const workspaces: WorkspaceProvider = {
+      prepare: async () => {
+        throw new Error('a skipped run must not prepare a workspace');
+      },
+    };
+    const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line)) });
+    const processor = createRunJobProcessor({
+      config: loadConfig({}),
+      store: createInMemoryEventStore(),
+      ports: { github: adapter(), workspaces },
+      identity: { name: 'handsbot[bot]', email: '1+handsbot[bot]@users.noreply.github.com' },
+    });
+    const handle = await startRunWorker({ connection: fx.redis, prefix: fx.prefix, processor, logger });
+    fx.onCleanup(() => handle.close());
+
+    const data = issueJob({ trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'bug' } });
+    const { jobId, status } = await fx.queue.enqueue(data);
+    expect(status).toBe('queued');
+    await waitFor(async () => (await fx.queue.runs.getJobState(jobId)) === 'completed', {
+      what: 'the job to complete',
+    });
+    const job = await fx.queue.runs.getJob(jobId);
+    expect(job?.returnvalue).toMatchObject({ outcome: 'skipped' });
+    expect(job?.attemptsMade).toBe(1); // one attempt: completed, neither failed nor retried
+    // pino: 40 is warn. The skip is logged once, at info.
+    expect(logs.filter((line) => line.level >= 40)).toEqual([]);
+    expect(logs).toContainEqual(
+      expect.objectContaining({ level: 30, msg: 'run skipped: not a trigger here' }),
+    );
+    // The target is free again: the next label starts a job of its own, not a follow-up.
+    const next = await fx.queue.enqueue({ ...data, deliveryId: 'd-2' });
+    expect(next.status).toBe('queued');
+  });
+});
