@@ -6,7 +6,7 @@ import { createRedactor } from '../src/security/redactor.js';
 import type { GitIdentity } from '../src/workspace/git/push-branch.js';
 import { classifyFailure } from './job-error-boundary.js';
 import { JobCancelledError, JobDrainingError, PermanentJobError, TransientJobError } from './job-errors.js';
-import type { RunJobContext, RunJobProcessor, RunJobResult } from './run-job-context.js';
+import type { RunJobContext, RunJobData, RunJobProcessor, RunJobResult } from './run-job-context.js';
 import type { PreparedWorkspace, PullRequestRef, RunPorts, RunReport } from './run-ports.js';
 import { gatherTask } from './steps/gather-task.js';
 import { prepareWorkspace } from './steps/prepare-workspace.js';
@@ -45,7 +45,7 @@ export function createRunJobProcessor(options: RunJobProcessorOptions): RunJobPr
   const redact = createRedactor({ secrets: [...options.config.secrets] });
   const { github, workspaces } = options.ports;
 
-  return async (ctx: RunJobContext): Promise<RunJobResult> => {
+  const processRun = async (ctx: RunJobContext): Promise<RunJobResult> => {
     const { data, runId } = ctx;
     let step: RunStepName = 'gather-task';
     let prepared: PreparedWorkspace | undefined;
@@ -192,10 +192,20 @@ export function createRunJobProcessor(options: RunJobProcessorOptions): RunJobPr
       switch (failure.action) {
         case 'skip': {
           // No report: a label that is not the trigger label must not make a comment or a reaction.
-          const missed = await ctx.takeFollowUps();
-          if (missed.length > 0) {
-            // A trigger that arrived while this job held the target started no run of its own.
-            ctx.logger.warn({ followUps: missed.length }, 'triggers during a skipped run were not run');
+          // A trigger that arrived while this job held the target (`bug` and `openhands` put on at
+          // once) started no job of its own: it runs here, in this job's place (the log is empty).
+          const waiting = (await ctx.takeFollowUps()).filter((f): f is RunJobData => f.type === 'run');
+          const [next, ...rest] = waiting;
+          if (next) {
+            ctx.logger.info(
+              { trigger: next.trigger.kind },
+              'running a trigger that arrived during a skipped job',
+            );
+            return processRun({
+              ...ctx,
+              data: next,
+              takeFollowUps: async () => [...rest.splice(0), ...(await ctx.takeFollowUps())],
+            });
           }
           return { outcome: 'skipped', runId, message: failure.logMessage };
         }
@@ -222,6 +232,7 @@ export function createRunJobProcessor(options: RunJobProcessorOptions): RunJobPr
       }
     }
   };
+  return processRun;
 }
 
 function stoppedMessage(state: RunState): string {

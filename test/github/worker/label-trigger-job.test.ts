@@ -8,7 +8,7 @@ import { loadConfig } from '../../../src/config/index.js';
 import { createInMemoryEventStore } from '../../../src/events/in-memory-event-store.js';
 import { createQueueFixture, waitFor } from '../../jobs/support.js';
 import { API, OWNER, REPO, useNock } from '../support/github-test-kit.js';
-import { adapter, issueJob } from './run-github-fixtures.js';
+import { adapter, COMMENTS, issueJob, mockRepoAndPermission } from './run-github-fixtures.js';
 
 /**
  * Every label reaches the queue (the web side cannot read a repository's own trigger label), so a
@@ -71,5 +71,68 @@ describe('a run job for a label that is not the repository’s trigger label', (
     // The target is free again: the next label starts a job of its own, not a follow-up.
     const next = await fx.queue.enqueue({ ...data, deliveryId: 'd-2' });
     expect(next.status).toBe('queued');
+  });
+});
+
+describe('a trigger that arrived while a skipped label job held the issue', () => {
+  useNock();
+
+  it('runs in the skipped job’s place instead of being lost (labels put on together)', async () => {
+    // First round, the `bug` job: repository and no config, then skipped.
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}`)
+      .reply(200, { default_branch: 'main' })
+      .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
+      .query({ ref: 'main' })
+      .reply(404, { message: 'Not Found' });
+    // Second round, the `openhands` follow-up by someone without write access: it gets its reply.
+    mockRepoAndPermission('read');
+    let replies = 0;
+    nock(API)
+      .get(COMMENTS)
+      .query(true)
+      .reply(200, [])
+      .post(COMMENTS, () => {
+        replies++;
+        return true;
+      })
+      .reply(201, { id: 7 });
+    const processor = createRunJobProcessor({
+      config: loadConfig({}),
+      store: createInMemoryEventStore(),
+      ports: {
+        github: adapter(),
+        workspaces: {
+          prepare: async () => {
+            throw new Error('no workspace: the follow-up is refused at the permission check');
+          },
+        },
+      },
+      identity: { name: 'handsbot[bot]', email: '1+handsbot[bot]@users.noreply.github.com' },
+    });
+    const bug = issueJob({ trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'bug' } });
+    const openhands = issueJob({
+      deliveryId: 'd-2',
+      trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'openhands' },
+    });
+    const followUps = [openhands];
+    const never = new AbortController().signal;
+    const outcome = await processor({
+      jobId: 'job-1',
+      runId: 'run-label-race',
+      data: bug,
+      attempt: 1,
+      maxAttempts: 1,
+      resume: false,
+      stalled: false,
+      signal: never,
+      drain: never,
+      logger: pino({ level: 'silent' }),
+      reportProgress: async () => {},
+      waitForDecision: () => new Promise(() => {}),
+      takeFollowUps: async () => followUps.splice(0),
+    }).catch((error: unknown) => error);
+    expect(replies).toBe(1);
+    expect(outcome).toMatchObject({ name: 'PermanentJobError' });
   });
 });
