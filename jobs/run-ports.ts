@@ -46,6 +46,8 @@ export interface RepoRunSettings {
   maxIterations?: number;
   maxCostUsd?: number;
   image?: string;
+  /** The setup script's path in the repository (default `.openhands/setup.sh`). */
+  setupScript?: string;
   network?: NetworkPolicy;
   confirmation?: ConfirmationPolicy;
 }

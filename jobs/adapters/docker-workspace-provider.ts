@@ -107,6 +107,7 @@ export function createDockerWorkspaceProvider(options: DockerWorkspaceProviderOp
           baseRef: task.defaultBranch ?? ref,
           installationId: data.installationId,
           runSetup: !reuse,
+          ...(task.repoSettings?.setupScript ? { setupScriptPath: task.repoSettings.setupScript } : {}),
           signal,
         });
       } catch (error) {
@@ -137,14 +138,27 @@ type Preparation = Pick<PreparedWorkspace, 'repositoryInstructions' | 'setup'>;
 async function prepareRepository(
   options: DockerWorkspaceProviderOptions,
   workspace: Workspace,
-  request: { url: string; baseRef: string; installationId: number; runSetup: boolean; signal: AbortSignal },
+  request: {
+    url: string;
+    baseRef: string;
+    installationId: number;
+    runSetup: boolean;
+    setupScriptPath?: string;
+    signal: AbortSignal;
+  },
 ): Promise<Preparation> {
   const token = await options.installationToken(request.installationId);
   let files: Awaited<ReturnType<typeof readRepoInstructions>>;
   try {
     files = await options.mirrors.withMirror(
       { url: request.url, ref: request.baseRef, token, signal: request.signal },
-      ({ gitDir, commit }) => readRepoInstructions({ gitDir, commit, signal: request.signal }),
+      ({ gitDir, commit }) =>
+        readRepoInstructions({
+          gitDir,
+          commit,
+          signal: request.signal,
+          ...(request.setupScriptPath ? { setupScriptPath: request.setupScriptPath } : {}),
+        }),
     );
   } catch (error) {
     throw classifyGitFailure(error);

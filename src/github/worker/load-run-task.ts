@@ -202,6 +202,7 @@ function repoSettingsOf(config: RepoConfig): RepoRunSettings {
   return {
     network: config.network,
     confirmation: config.confirmation,
+    setupScript: config.setupScript,
     ...(config.modelProfile !== undefined ? { modelProfile: config.modelProfile } : {}),
     ...(config.maxIterations !== undefined ? { maxIterations: config.maxIterations } : {}),
     ...(config.maxCostUsd !== undefined ? { maxCostUsd: config.maxCostUsd } : {}),

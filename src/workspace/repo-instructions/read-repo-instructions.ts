@@ -31,6 +31,8 @@ export interface ReadRepoInstructionsOptions {
   commit: string;
   /** Instructions longer than this are cut (default 32 KB each). */
   maxInstructionBytes?: number;
+  /** Where the setup script is, relative to the repository root (the repository's config may move it). */
+  setupScriptPath?: string;
   /** A longer setup script is not used at all: running half a script is worse than none (default 64 KB). */
   maxSetupScriptBytes?: number;
   signal?: AbortSignal | undefined;
@@ -58,7 +60,8 @@ export async function readRepoInstructions(options: ReadRepoInstructionsOptions)
       ...(options.env ? { source: options.env } : {}),
     });
 
-  const paths = [...INSTRUCTION_PATHS, SETUP_SCRIPT_PATH];
+  const setupPath = options.setupScriptPath ?? SETUP_SCRIPT_PATH;
+  const paths = [...INSTRUCTION_PATHS, setupPath];
   const listing = await git(['ls-tree', '-z', '-l', '--full-tree', commit, '--', ...paths]);
   const entries = new Map<string, { mode: string; type: string; object: string; size: number }>();
   for (const line of listing.split('\0')) {
@@ -77,7 +80,7 @@ export async function readRepoInstructions(options: ReadRepoInstructionsOptions)
       result.skipped.push({ path: file, reason: 'not-a-regular-file' });
       continue;
     }
-    const isSetup = file === SETUP_SCRIPT_PATH;
+    const isSetup = file === setupPath;
     const cap = isSetup ? maxSetup : maxInstruction;
     if ((isSetup && entry.size > cap) || entry.size > HARD_LIMIT_BYTES) {
       result.skipped.push({ path: file, reason: 'too-large' });

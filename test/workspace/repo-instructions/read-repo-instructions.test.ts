@@ -29,12 +29,24 @@ afterEach(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const read = (ref: string, limits: { maxInstructionBytes?: number; maxSetupScriptBytes?: number } = {}) =>
+const read = (
+  ref: string,
+  limits: { maxInstructionBytes?: number; maxSetupScriptBytes?: number; setupScriptPath?: string } = {},
+) =>
   cache.withMirror({ url, ref, token: TOKEN }, ({ gitDir, commit }) =>
     readRepoInstructions({ gitDir, commit, ...limits }),
   );
 
 describe('readRepoInstructions', () => {
+  it('reads the setup script from the path the repository configured instead of the default', async () => {
+    const base = await upstream.commit({
+      'scripts/agent-setup.sh': 'make deps\n',
+      '.openhands/setup.sh': 'old\n',
+    });
+    const found = await read(base, { setupScriptPath: 'scripts/agent-setup.sh' });
+    expect(found.setupScript).toBe('make deps\n');
+  });
+
   it("reads the base commit's files, not the PR head's nor the working tree's", async () => {
     const base = await upstream.commit({
       'AGENTS.md': 'Run npm test before finishing.\n',
