@@ -80,6 +80,17 @@ export async function loadRunTask(input: LoadRunTaskInput): Promise<LoadedRunTas
   if (trigger.kind === 'issue_labeled' && trigger.label.toLowerCase() !== triggerLabel.toLowerCase()) {
     return refused(`label ${trigger.label} is not this repository's trigger label`, '');
   }
+  // Reviews start work only on pull requests handsbot opened (an app's PR from one of its own
+  // branches); on anyone else's they are ordinary reviews, and handsbot stays quiet.
+  if (trigger.kind === 'pr_review') {
+    const pr = await asJobError(
+      'read the pull request',
+      async () => (await octokit.rest.pulls.get({ owner, repo, pull_number: data.number })).data,
+    );
+    if (pr.user?.type !== 'Bot' || !pr.head.ref.startsWith(prefix)) {
+      return refused(`#${data.number} is not a pull request handsbot opened`, '');
+    }
+  }
 
   const permissions = createPermissionChecker(octokit, { owner, repo, allowed: config.triggerPermissions });
   const sender = await asJobError('check the sender’s permission', () => permissions(data.sender.login));

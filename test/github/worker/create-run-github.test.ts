@@ -113,6 +113,44 @@ describe('createRunGitHub().loadTask', () => {
     expect(task.repoSettings).toBeUndefined();
   });
 
+  it('a review on someone else’s pull request starts nothing and says nothing', async () => {
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}`)
+      .reply(200, { default_branch: 'main' })
+      .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
+      .query({ ref: 'main' })
+      .reply(404, { message: 'Not Found' })
+      .get(`/repos/${OWNER}/${REPO}/pulls/12`)
+      .reply(200, { number: 12, user: { login: 'alice', type: 'User' }, head: { ref: 'openhands/feature' } });
+    const review = issueJob({ trigger: { kind: 'pr_review', prNumber: 12, reviewId: 900 } });
+    const error = await adapter()
+      .loadTask(review, signal)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentJobError);
+    expect((error as PermanentJobError).userMessage).toBe('');
+  });
+
+  it('a review on handsbot’s own pull request goes on to the permission check and the task', async () => {
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}`)
+      .reply(200, { default_branch: 'main' })
+      .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
+      .query({ ref: 'main' })
+      .reply(404, { message: 'Not Found' })
+      .get(`/repos/${OWNER}/${REPO}/pulls/12`)
+      .reply(200, {
+        number: 12,
+        user: { login: 'handsbot[bot]', type: 'Bot' },
+        head: { ref: 'openhands/issue-3-x' },
+      })
+      .get(`/repos/${OWNER}/${REPO}/collaborators/alice/permission`)
+      .reply(200, { permission: 'write', role_name: 'write', user: { login: 'alice', type: 'User' } });
+    mockPullRequest(false);
+    const review = issueJob({ trigger: { kind: 'pr_review', prNumber: 12, reviewId: 900 } });
+    const task = await adapter().loadTask(review, signal);
+    expect(task).toMatchObject({ kind: 'pull_request', pushBranch: 'feature/login' });
+  });
+
   it('a bad .github/openhands.yml gets a comment naming the wrong key, and nothing runs', async () => {
     let comment = '';
     nock(API)
