@@ -7,6 +7,7 @@ import { inlineCode } from '../ops/markdown/inline-code.js';
 import { postPermissionDeniedReply } from '../ops/post-permission-denied-reply.js';
 import { renderMarker } from '../ops/render-marker.js';
 import { renderOutcome } from '../ops/render-outcome.js';
+import { loadRepoConfig, RepoConfigError } from '../repo-config/index.js';
 import { TRIGGER_PERMISSION_LEVELS } from '../repo-config/repo-config.schema.js';
 import { asJobError } from './to-job-error.js';
 
@@ -28,12 +29,20 @@ export function createControlPorts(options: CreateControlPortsOptions): ControlP
   return {
     async authorize(data) {
       const octokit = await options.octokitFor(data.installationId);
+      const owner = data.repository.owner;
+      const repo = data.repository.name;
+      // Whoever may start a run here may stop or answer it: the repository's own levels, when it
+      // narrows them in .github/openhands.yml (a file that does not parse leaves the defaults).
+      const allowed = await asJobError('read .github/openhands.yml', async () => {
+        try {
+          return (await loadRepoConfig(octokit, { owner, repo })).config.triggerPermissions;
+        } catch (error) {
+          if (error instanceof RepoConfigError) return TRIGGER_PERMISSION_LEVELS;
+          throw error;
+        }
+      });
       const result = await asJobError('check the sender’s permission', () =>
-        checkTriggerPermission(octokit, {
-          owner: data.repository.owner,
-          repo: data.repository.name,
-          login: data.sender.login,
-        }),
+        checkTriggerPermission(octokit, { owner, repo, login: data.sender.login, allowed }),
       );
       return result.allowed;
     },

@@ -24,8 +24,24 @@ const ports = () =>
     redact,
     logger: pino({ level: 'silent' }),
   });
-const permission = (level: string) =>
+/** The repository (no .github/openhands.yml) and alice's permission level. */
+const permission = (level: string, configYaml?: string) =>
   nock(API)
+    .get(`/repos/${OWNER}/${REPO}`)
+    .reply(200, { default_branch: 'main' })
+    .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
+    .query({ ref: 'main' })
+    .reply(
+      configYaml ? 200 : 404,
+      configYaml
+        ? {
+            type: 'file',
+            encoding: 'base64',
+            size: configYaml.length,
+            content: Buffer.from(configYaml).toString('base64'),
+          }
+        : { message: 'Not Found' },
+    )
     .get(`/repos/${OWNER}/${REPO}/collaborators/alice/permission`)
     .reply(200, { permission: level, role_name: level, user: { login: 'alice', type: 'User' } });
 
@@ -37,6 +53,13 @@ describe('createControlPorts', () => {
     expect(await ports().authorize(job({ kind: 'stop' }))).toBe(true);
     permission('triage');
     expect(await ports().authorize(job({ kind: 'stop' }))).toBe(false);
+  });
+
+  it('authorize: a repository that lets only admins trigger lets only admins stop or approve', async () => {
+    permission('maintain', 'triggerPermissions: [admin]\n');
+    expect(await ports().authorize(job({ kind: 'approve' }))).toBe(false);
+    permission('admin', 'triggerPermissions: [admin]\n');
+    expect(await ports().authorize(job({ kind: 'approve' }))).toBe(true);
   });
 
   it('acknowledge help: the command list, posted once even when the job is retried', async () => {
