@@ -1,10 +1,9 @@
 import { startAppProcess } from '../../jobs/start-app-process.js';
-import { startWorkerProcess } from '../../jobs/start-worker-process.js';
+import { runUntilSignalled, startWorkerProcess } from '../../jobs/start-worker-process.js';
 import { startWebServer } from '../github/app/start-web-server.js';
 import { createLogger } from '../runtime/create-logger.js';
 import type { CliContext } from './cli-context.js';
 import { composeWorker } from './compose-worker.js';
-import { untilSignalled } from './serve-command.js';
 
 /**
  * `handsbot worker` runs jobs from the queue; `handsbot start` runs the web server and a worker in one
@@ -19,21 +18,17 @@ export async function workerCommand(ctx: CliContext, options: { withWeb: boolean
     ? await startAppProcess({ config, logger, ...composed, startWebServer })
     : await startWorkerProcess({ config, logger, ...composed });
   logger.info(options.withWeb ? 'web server and worker ready' : 'worker ready');
-  const signal = await untilSignalled();
-  logger.info({ signal }, 'shutting down: letting runs reach a step boundary');
-  const grace = setTimeout(() => {
-    logger.warn(
-      { graceMs: config.jobs.shutdownGraceMs },
-      'grace period over; exiting with runs still active',
-    );
-    process.exit(1);
-  }, config.jobs.shutdownGraceMs);
-  grace.unref();
-  try {
-    await running.close();
-  } finally {
-    await composed.close();
-    clearTimeout(grace);
-  }
+  runUntilSignalled({
+    logger,
+    graceMs: config.jobs.shutdownGraceMs,
+    close: async () => {
+      try {
+        await running.close();
+      } finally {
+        await composed.close();
+      }
+    },
+  });
+  // The process lives on until a signal; runUntilSignalled exits it.
   return 0;
 }
