@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { createBuggyRepo } from '../support/fixture-repo.js';
 import { createGitHubStandin, type GitHubStandin } from './create-github-standin.js';
 
@@ -14,16 +15,26 @@ export const FULL = `${OWNER}/${REPO}`;
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 export const APP_PRIVATE_KEY = keys.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
 
-export const git = (cwd: string, ...args: string[]): string =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], {
-    cwd,
-    stdio: 'pipe',
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
+const execGit = promisify(execFile);
+
+/** Async, never `execFileSync`: the stand-in serves git from this same process, so a blocking clone would deadlock. */
+export async function git(cwd: string, ...args: string[]): Promise<string> {
+  const { stdout } = await execGit(
+    'git',
+    ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args],
+    {
+      cwd,
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_CONFIG_GLOBAL: '/dev/null',
+        // A refused clone must fail, not wait for a password on a terminal.
+        GIT_TERMINAL_PROMPT: '0',
+      },
     },
-  }).toString();
+  );
+  return stdout;
+}
 
 /**
  * A stand-in with `acme/widgets`: the buggy fixture plus `.github/openhands.yml` and a PR template on
@@ -35,12 +46,12 @@ export async function standinWithRepo(): Promise<GitHubStandin> {
   await mkdir(path.join(work, '.github'));
   await writeFile(path.join(work, '.github/openhands.yml'), 'draftPullRequests: false\nmaxIterations: 12\n');
   await writeFile(path.join(work, '.github/pull_request_template.md'), '## What changed\n\n## Checklist\n');
-  git(work, 'add', '.');
-  git(work, 'commit', '-q', '-m', 'config');
-  git(work, 'checkout', '-q', '-b', 'openhands/fix');
+  await git(work, 'add', '.');
+  await git(work, 'commit', '-q', '-m', 'config');
+  await git(work, 'checkout', '-q', '-b', 'openhands/fix');
   await writeFile(path.join(work, 'src/math.js'), 'export function add(a, b) {\n  return a + b;\n}\n');
-  git(work, 'commit', '-q', '-am', 'Fix add');
-  git(work, 'checkout', '-q', 'main');
+  await git(work, 'commit', '-q', '-am', 'Fix add');
+  await git(work, 'checkout', '-q', 'main');
   await standin.createRepository({
     owner: OWNER,
     name: REPO,
