@@ -19,6 +19,8 @@ export interface DeliveryAbout {
   readonly number?: number;
   /** Who acted; a user of the stand-in (made on first mention). */
   readonly sender?: string;
+  /** An issue or review comment of that item: its state fills `comment` (and the sender, if not given). */
+  readonly comment?: number;
   /** Deep-merged last, over the example and the state. */
   readonly overrides?: Payload;
 }
@@ -240,6 +242,22 @@ export async function createGitHubStandin(options: StandinServerOptions): Promis
           };
         }
         fromState.issue = issue;
+        const comment =
+          about.comment === undefined
+            ? undefined
+            : (item.comments.find((c) => c.id === about.comment) ??
+              item.pull?.reviewComments.find((c) => c.id === about.comment));
+        if (about.comment !== undefined && !comment)
+          throw new Error(`no comment ${about.comment} on #${item.number}`);
+        if (comment) {
+          fromState.comment = {
+            id: comment.id,
+            node_id: `C_${comment.id}`,
+            body: comment.body,
+            user: user(comment.user),
+          };
+          if (about.sender === undefined) fromState.sender = user(comment.user);
+        }
       }
       const payload = exampleWebhook(event, action, deepMergeAll(fromState, about.overrides ?? {}));
       const id = randomUUID();

@@ -55,6 +55,13 @@ describe('the stand-in holds requests to GitHub’s contract', () => {
 
   it('refuses a REST call with a wrong or expired token, and hides other installations’ repositories', async () => {
     expect((await call('GET', `/repos/${FULL}`, undefined, 'ghs_wrong')).status).toBe(401);
+    const actor = standin.state.user('handsbot[bot]');
+    standin.state.tokens.set('ghs_expired', {
+      installationId: INSTALLATION_ID,
+      actor,
+      expiresAt: Date.now() - 1,
+    });
+    expect((await call('GET', `/repos/${FULL}`, undefined, 'ghs_expired')).status).toBe(401);
     standin.addInstallation(99);
     expect((await call('GET', `/repos/${FULL}`, undefined, standin.mintToken(99))).status).toBe(404);
     standin.assertNoViolations();
@@ -147,6 +154,12 @@ describe('the stand-in holds requests to GitHub’s contract', () => {
         overrides: { label: { name: 'openhands' } },
       });
       expect(delivery.status).toBe(200);
+      const comment = standin.addComment(FULL, issue.number, { user: 'reader', body: '/agent fix please' });
+      await standin.deliver('issue_comment', 'created', {
+        repo: FULL,
+        number: issue.number,
+        comment: comment.id,
+      });
       const [received] = seen;
       expect(received?.headers).toMatchObject({
         'x-github-event': 'issues',
