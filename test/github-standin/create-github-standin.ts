@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { deliverWebhook, exampleWebhook, type Payload } from '../support/webhooks.js';
-import { createBareRepo } from './git-repos.js';
+import { createBareRepo, resolveCommit } from './git-repos.js';
 import { type StandinServer, type StandinServerOptions, startStandinServer } from './standin-server.js';
 import {
   type CheckRunInput,
@@ -54,7 +54,7 @@ export interface GitHubStandin extends StandinServer {
       state?: StandinReview['state'];
       comments?: { path: string; line: number; body: string }[];
     },
-  ): StandinReview;
+  ): Promise<StandinReview>;
   setCheckRuns(repo: string, sha: string, runs: CheckRunInput[]): void;
   /** `http://127.0.0.1:PORT/owner/name.git`: clone and push with `x-access-token:<minted token>`. */
   gitUrl(repo: string): string;
@@ -152,7 +152,7 @@ export async function createGitHubStandin(options: StandinServerOptions): Promis
       itemOf(full, number).comments.push(comment);
       return comment;
     },
-    addReview(full, number, { user, body, state: reviewState = 'COMMENTED', comments = [] }) {
+    async addReview(full, number, { user, body, state: reviewState = 'COMMENTED', comments = [] }) {
       const pull = itemOf(full, number).pull;
       if (!pull) throw new Error(`#${number} is not a pull request`);
       const at = now();
@@ -162,7 +162,7 @@ export async function createGitHubStandin(options: StandinServerOptions): Promis
         body,
         state: reviewState,
         submittedAt: at,
-        commitId: '',
+        commitId: (await resolveCommit(repoOf(full).gitDir, `heads/${pull.head}`)) ?? '',
       };
       pull.reviews.push(review);
       for (const c of comments) {

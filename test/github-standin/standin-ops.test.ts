@@ -182,7 +182,7 @@ describe('handsbot’s GitHub operations against the stand-in', () => {
       draft: false,
       redact,
     });
-    standin.addReview(FULL, opened.number, {
+    await standin.addReview(FULL, opened.number, {
       user: 'maintainer',
       body: 'Two things',
       comments: [
