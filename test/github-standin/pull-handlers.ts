@@ -1,6 +1,15 @@
 import { resolveCommit } from './git-repos.js';
 import { asObject, type Renderer } from './render.js';
-import { int, notFound, ok, page, pullJson, type RestContext, type RestHandler, str } from './rest-common.js';
+import {
+  int,
+  notFound,
+  ok,
+  paged,
+  pullJson,
+  type RestContext,
+  type RestHandler,
+  str,
+} from './rest-common.js';
 import {
   now,
   type StandinIssue,
@@ -60,7 +69,7 @@ export function pullHandlers(state: StandinState, render: Renderer): Record<stri
           i.pull && (state_ === 'all' || i.state === state_) && (head === undefined || i.pull.head === head),
       );
       const template = render.template('pulls/list', 200);
-      return ok(await Promise.all(page(pulls, c.query).map((i) => pullJson(render, c.repo, i, template))));
+      return paged(c, pulls, (i) => pullJson(render, c.repo, i, template));
     },
 
     'pulls/get': async (c) => {
@@ -84,9 +93,7 @@ export function pullHandlers(state: StandinState, render: Renderer): Record<stri
     'pulls/list-review-comments': async (c) => {
       const issue = pullOf(c);
       if (!issue?.pull) return notFound;
-      return ok(
-        page(issue.pull.reviewComments, c.query).map((rc) => render.reviewComment(c.repo, issue, rc)),
-      );
+      return paged(c, issue.pull.reviewComments, (rc) => render.reviewComment(c.repo, issue, rc));
     },
 
     'pulls/create-reply-for-review-comment': async (c) => {

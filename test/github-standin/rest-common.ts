@@ -9,11 +9,14 @@ export interface RestContext {
   /** Who the token speaks for: the app's bot user for installation tokens. */
   readonly actor: StandinUser;
   readonly repo: StandinRepo;
+  /** The request's absolute URL, for `Link` headers. */
+  readonly url: string;
 }
 
 export interface RestAnswer {
   readonly status: number;
   readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type RestHandler = (context: RestContext) => Promise<RestAnswer>;
@@ -31,6 +34,21 @@ export function page<T>(items: readonly T[], query: Readonly<Record<string, stri
   const perPage = Math.min(100, int(query.per_page) || 30);
   const from = ((int(query.page) || 1) - 1) * perPage;
   return items.slice(from, from + perPage);
+}
+
+/** A list page with GitHub's `Link: <…page=n+1>; rel="next"` when more follow, so `octokit.paginate` walks on. */
+export async function paged<T>(
+  c: RestContext,
+  items: readonly T[],
+  map: (item: T) => unknown,
+): Promise<RestAnswer> {
+  const perPage = Math.min(100, int(c.query.per_page) || 30);
+  const current = int(c.query.page) || 1;
+  const body = await Promise.all(page(items, c.query).map(map));
+  if (current * perPage >= items.length) return ok(body);
+  const next = new URL(c.url);
+  next.searchParams.set('page', String(current + 1));
+  return { status: 200, body, headers: { link: `<${next.href}>; rel="next"` } };
 }
 
 /** A pull request in `template`'s shape, with head and base shas as git has them now. */

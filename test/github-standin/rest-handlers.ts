@@ -1,7 +1,7 @@
 import { readBlob, resolveCommit } from './git-repos.js';
 import { pullHandlers } from './pull-handlers.js';
 import { asObject, type Json, type Renderer } from './render.js';
-import { int, notFound, ok, page, type RestContext, type RestHandler, str } from './rest-common.js';
+import { int, notFound, ok, page, paged, type RestContext, type RestHandler, str } from './rest-common.js';
 import { type CheckRunInput, now, type StandinIssue, type StandinState } from './state.js';
 
 export type { RestAnswer, RestContext, RestHandler } from './rest-common.js';
@@ -126,7 +126,7 @@ export function restHandlers(state: StandinState, render: Renderer): Record<stri
       if (!issue) return notFound;
       const since = c.query.since ? Date.parse(c.query.since) : Number.NEGATIVE_INFINITY;
       const comments = issue.comments.filter((comment) => Date.parse(comment.updatedAt) >= since);
-      return ok(page(comments, c.query).map((comment) => render.issueComment(c.repo, issue, comment)));
+      return paged(c, comments, (comment) => render.issueComment(c.repo, issue, comment));
     },
 
     'issues/create-comment': async (c) => {

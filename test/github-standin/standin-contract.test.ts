@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { verify } from '@octokit/webhooks-methods';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createOctokit } from '../../src/github/ops/create-octokit.js';
 import type { GitHubStandin } from './create-github-standin.js';
 import { FULL, git, INSTALLATION_ID, OWNER, REPO, standinWithRepo } from './standin-fixture.js';
 
@@ -64,6 +65,26 @@ describe('the stand-in holds requests to GitHub’s contract', () => {
     expect((await call('GET', `/repos/${FULL}`, undefined, 'ghs_expired')).status).toBe(401);
     standin.addInstallation(99);
     expect((await call('GET', `/repos/${FULL}`, undefined, standin.mintToken(99))).status).toBe(404);
+    standin.assertNoViolations();
+  });
+
+  it('pages lists with Link headers, so octokit.paginate reads them all', async () => {
+    const issue = standin.createIssue(FULL, { title: 't', body: 'b', user: 'maintainer' });
+    for (const n of [1, 2, 3]) standin.addComment(FULL, issue.number, { user: 'maintainer', body: `c${n}` });
+    const octokit = createOctokit({
+      auth: standin.mintToken(INSTALLATION_ID),
+      baseUrl: standin.url,
+      retry: false,
+      throttle: false,
+    });
+    const all = await octokit.paginate(octokit.rest.issues.listComments, {
+      owner: OWNER,
+      repo: REPO,
+      issue_number: issue.number,
+      per_page: 2,
+    });
+    expect(all.map((c) => c.body)).toEqual(['c1', 'c2', 'c3']);
+    expect(standin.requests.filter((r) => r.operationId === 'issues/list-comments')).toHaveLength(2);
     standin.assertNoViolations();
   });
 

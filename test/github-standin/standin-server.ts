@@ -9,7 +9,7 @@ import { basicToken, bearerToken, newInstallationToken, toPublicKey, verifyAppJw
 import { loadGitHubContract } from './contract.js';
 import { answerGraphql } from './graphql.js';
 import { type Json, Renderer } from './render.js';
-import { restHandlers } from './rest-handlers.js';
+import { type RestAnswer, restHandlers } from './rest-handlers.js';
 import { StandinState } from './state.js';
 
 export interface StandinViolation {
@@ -168,7 +168,7 @@ export async function startStandinServer(options: StandinServerOptions): Promise
       return send(res, 422, { message: 'Invalid request.', errors: problems, documentation_url: '' });
     }
 
-    let answer: { status: number; body?: unknown };
+    let answer: RestAnswer;
     if (matched.operationId === 'apps/create-installation-access-token') {
       const installationId = Number(matched.params.installation_id);
       if (!verifyAppJwt(req.headers.authorization, options.appId, publicKey)) {
@@ -206,6 +206,7 @@ export async function startStandinServer(options: StandinServerOptions): Promise
         body: (body ?? {}) as Json,
         actor: token.actor,
         repo,
+        url: `${baseUrl}${req.url ?? '/'}`,
       });
     }
     if (answer.status < 300) {
@@ -217,7 +218,7 @@ export async function startStandinServer(options: StandinServerOptions): Promise
     if (method === 'GET' && answer.status === 200 && req.headers['if-none-match'] === etag) {
       return send(res, 304, undefined, { etag });
     }
-    return send(res, answer.status, answer.body, answer.status < 300 ? { etag } : {});
+    return send(res, answer.status, answer.body, answer.status < 300 ? { etag, ...answer.headers } : {});
   };
 
   const server = http.createServer((req, res) => {
