@@ -2,6 +2,7 @@ import type { Decision } from '../../src/agent/conversation.js';
 import { Conversation } from '../../src/agent/conversation.js';
 import type { RunState } from '../../src/agent/run-state.js';
 import type { Config } from '../../src/config/load-config.js';
+import { resolveRunLimits } from '../../src/config/resolve-run-limits.js';
 import type { RunEvent } from '../../src/events/event.js';
 import type { EventStore } from '../../src/events/event-store.js';
 import type { LlmClientDeps } from '../../src/llm/llm-client-deps.js';
@@ -71,11 +72,7 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentOutput> {
         settings: {
           modelProfile: repo.modelProfile ?? config.llm.routes.agent[0] ?? 'default',
           // A repository may lower the installation's limits, never raise them.
-          maxIterations: Math.min(
-            repo.maxIterations ?? Number.POSITIVE_INFINITY,
-            config.limits.maxIterations,
-          ),
-          maxCostUsd: lowerCap(repo.maxCostUsd, config.limits.maxCostUsd),
+          ...resolveRunLimits(repo, config.limits),
           wallClockLimitMs: config.limits.wallClockLimitMs,
           toolNames: agent.tools.specs().map((s) => s.name),
           workspace: { kind: prepared.workspace.kind, root: prepared.workspace.root },
@@ -136,9 +133,4 @@ function describeSetup(setup: NonNullable<PreparedWorkspace['setup']>): string {
       ? 'succeeded'
       : `failed with exit code ${setup.exitCode}`;
   return `The repository's .openhands/setup.sh ran in the workspace before you started and ${how}. Its output:\n${quoteUntrusted('setup.sh output', tail)}`;
-}
-
-function lowerCap(repo: number | undefined, installation: number | null): number | null {
-  if (repo === undefined) return installation;
-  return installation === null ? repo : Math.min(repo, installation);
 }

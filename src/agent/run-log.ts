@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NewEvent, RunEvent } from '../events/event.js';
-import { type EventStore, RunNotFoundError } from '../events/event-store.js';
+import type { EventStore } from '../events/event-store.js';
+import { readEventsIfAny } from '../events/read-events-if-any.js';
 import { deriveRunState, type RunState, reduceRunState } from './run-state.js';
 
 /** Time and ids come in from outside so tests and replays are deterministic. */
@@ -42,11 +43,7 @@ export class RunLog {
 
   /** Opens a run, new or existing, by reading its whole log. */
   static async open(store: EventStore, runId: string, deps: RunLogDeps = {}): Promise<RunLog> {
-    // A run with no events is a new run; stores refuse to read one.
-    const events = await store.read(runId).catch((error: unknown) => {
-      if (error instanceof RunNotFoundError) return [];
-      throw error;
-    });
+    const events = await readEventsIfAny(store, runId);
     return new RunLog(runId, store, events, deriveRunState(runId, events), deps);
   }
 

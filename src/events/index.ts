@@ -13,4 +13,5 @@ export {
 } from './event-store-errors.js';
 export { createFileEventStore, type FileEventStore, type FileEventStoreOptions } from './file-event-store.js';
 export { createInMemoryEventStore, type InMemoryEventStoreOptions } from './in-memory-event-store.js';
+export { readEventsIfAny } from './read-events-if-any.js';
 export { createRedisEventStore, type RedisEventStoreOptions } from './redis-event-store.js';

@@ -1,3 +1,4 @@
+export { type RunLimits, resolveRunLimits } from '../../config/resolve-run-limits.js';
 export {
   type LoadedRepoConfig,
   type LoadRepoConfigOptions,
@@ -15,4 +16,3 @@ export {
   triggerPermissionLevelSchema,
 } from './repo-config.schema.js';
 export { RepoConfigError, type RepoConfigErrorKind, type RepoConfigProblem } from './repo-config-error.js';
-export { type RunLimits, resolveRunLimits } from './resolve-run-limits.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveRunLimits } from '../../../src/github/repo-config/resolve-run-limits.js';
+import { resolveRunLimits } from '../../../src/config/resolve-run-limits.js';
 
 describe('resolveRunLimits', () => {
   it('a repository can lower the limits but never raise them', () => {

@@ -1,5 +1,3 @@
-import type { RepoConfig } from './repo-config.schema.js';
-
 export interface RunLimits {
   readonly maxIterations: number;
   readonly maxCostUsd: number | null;
@@ -11,7 +9,7 @@ export interface RunLimits {
  * cost applies even when the installation has none.
  */
 export function resolveRunLimits(
-  repo: Pick<RepoConfig, 'maxIterations' | 'maxCostUsd'>,
+  repo: { readonly maxIterations?: number | undefined; readonly maxCostUsd?: number | undefined },
   installation: RunLimits,
 ): RunLimits {
   const maxIterations = Math.min(
