@@ -53,6 +53,23 @@ describe('handsbot’s GitHub operations against the stand-in', () => {
     standin.assertNoViolations();
   });
 
+  it('serves REST under /api/v3 as GitHub Enterprise Server does', async () => {
+    const ghe = await createAppOctokit({
+      appId: APP_ID,
+      privateKey: APP_PRIVATE_KEY,
+      baseUrl: `${standin.url}/api/v3`,
+      retry: false,
+      throttle: false,
+    }).octokitFor(INSTALLATION_ID);
+    const { data } = await ghe.rest.repos.get({ owner: OWNER, repo: REPO });
+    expect(data.full_name).toBe(FULL);
+    expect(standin.requests.map((r) => r.path)).toEqual([
+      `/api/v3/app/installations/${INSTALLATION_ID}/access_tokens`,
+      `/api/v3/repos/${FULL}`,
+    ]);
+    standin.assertNoViolations();
+  });
+
   it('refuses an app JWT signed with another key', async () => {
     const { generateKeyPairSync } = await import('node:crypto');
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({

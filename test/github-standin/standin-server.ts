@@ -124,6 +124,8 @@ export async function startStandinServer(options: StandinServerOptions): Promise
     record: StandinRequestRecord,
   ) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // GitHub Enterprise Server serves REST under /api/v3 (GHE_HOST in handsbot's config); github.com at the root.
+    url.pathname = url.pathname.replace(/^\/api\/v3(?=\/)/, '');
     const raw = await readBody(req);
     let body: unknown;
     try {
