@@ -212,7 +212,7 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected letters, digits, - or _' })
     .default('handsbot')
-    .describe('Prefix of the job queue keys in Redis'),
+    .describe('Prefix of handsbot’s keys in Redis: the job queue and the redis event store'),
   HANDSBOT_WORKER_CONCURRENCY: int('a positive whole number')
     .default(2)
     .describe('Runs one worker does at once'),

@@ -10,7 +10,9 @@ export function openEventStore(config: Config, dirOverride?: string): EventStore
     case 'file':
       return createFileEventStore({ dir: config.eventStore.dir });
     case 'redis':
-      return createRedisEventStore({ redis: config.eventStore.url, prefix: 'handsbot' });
+      // One prefix for all of handsbot's keys in a Redis, so installations (or test runs) sharing
+      // one keep their queues and their event logs apart alike.
+      return createRedisEventStore({ redis: config.eventStore.url, prefix: config.jobs.queuePrefix });
     default: {
       const unreachable: never = config.eventStore;
       return unreachable;
