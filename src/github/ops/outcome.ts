@@ -38,6 +38,8 @@ export type Outcome =
       readonly kind: 'help';
       readonly triggerLabel: string;
       readonly permissions: readonly TriggerPermissionLevel[];
+      /** The repository's settings file, when it is invalid (and so nothing starts here). */
+      readonly invalidConfigPath?: string;
     };
 
 export type OutcomeKind = Outcome['kind'];

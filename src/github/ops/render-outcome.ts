@@ -77,7 +77,7 @@ function render(outcome: Outcome): string {
     case 'already_running':
       return `@${outcome.by}'s request was noted: run ${inlineCode(outcome.runId)} is already working on this (one run per issue or pull request at a time).`;
     case 'help':
-      return renderHelp(outcome.triggerLabel, outcome.permissions);
+      return renderHelp(outcome);
     default: {
       const unreachable: never = outcome;
       return unreachable;
@@ -96,7 +96,11 @@ function quoteBlock(text: string): string {
     .join('\n');
 }
 
-function renderHelp(label: string, permissions: readonly string[]): string {
+function renderHelp({
+  triggerLabel: label,
+  permissions,
+  invalidConfigPath,
+}: Extract<Outcome, { kind: 'help' }>): string {
   const who =
     permissions.length <= 1
       ? (permissions[0] ?? 'write')
@@ -112,6 +116,8 @@ function renderHelp(label: string, permissions: readonly string[]): string {
     '- `/agent reject [reason]`: refuse it; the agent is told the reason and carries on.',
     '- `/agent help`: this list.',
     '',
-    'Settings live in `.github/openhands.yml` on the default branch.',
+    invalidConfigPath === undefined
+      ? 'Settings live in `.github/openhands.yml` on the default branch.'
+      : `⚠️ ${inlineCode(invalidConfigPath)} on the default branch is not valid, so nothing starts here until it is fixed (a trigger gets a comment naming what is wrong). Until then the label and permissions above are the installation's defaults.`,
   ].join('\n');
 }

@@ -16,3 +16,4 @@ export {
   triggerPermissionLevelSchema,
 } from './repo-config.schema.js';
 export { RepoConfigError, type RepoConfigErrorKind, type RepoConfigProblem } from './repo-config-error.js';
+export { repoTriggerLabel } from './repo-trigger-label.js';

@@ -9,11 +9,12 @@ import { renderMarker } from '../ops/render-marker.js';
 import { renderOutcome } from '../ops/render-outcome.js';
 import { loadRepoConfig, RepoConfigError } from '../repo-config/index.js';
 import { TRIGGER_PERMISSION_LEVELS } from '../repo-config/repo-config.schema.js';
+import { loadHelpOutcome } from './load-help-outcome.js';
 import { asJobError } from './to-job-error.js';
 
 export interface CreateControlPortsOptions {
   octokitFor(installationId: number): Promise<GitHubClient>;
-  /** The installation's trigger label, named in the help text. */
+  /** The installation's trigger label: named in the help text where a repository sets none. */
   triggerLabel: string;
   redact: Redact;
   logger: Logger;
@@ -69,19 +70,29 @@ export function createControlPorts(options: CreateControlPortsOptions): ControlP
         );
         return;
       }
-      await asJobError('acknowledge the command', () => replyOnce(octokit, data, message(data, outcome)));
+      const text = await message(octokit, data, outcome);
+      await asJobError('acknowledge the command', () => replyOnce(octokit, data, text));
       options.logger.debug({ outcome: outcome.kind }, 'control command acknowledged');
     },
   };
 
-  function message(data: ControlJobData, outcome: Exclude<ControlOutcome, { kind: 'denied' }>): string {
+  async function message(
+    octokit: GitHubClient,
+    data: ControlJobData,
+    outcome: Exclude<ControlOutcome, { kind: 'denied' }>,
+  ): Promise<string> {
     const by = `@${data.sender.login}`;
     switch (outcome.kind) {
-      case 'help':
-        return renderOutcome(
-          { kind: 'help', triggerLabel: options.triggerLabel, permissions: TRIGGER_PERMISSION_LEVELS },
-          redact,
+      case 'help': {
+        const help = await asJobError('read .github/openhands.yml', () =>
+          loadHelpOutcome(octokit, {
+            owner: data.repository.owner,
+            repo: data.repository.name,
+            installationLabel: options.triggerLabel,
+          }),
         );
+        return renderOutcome(help, redact);
+      }
       case 'no_active_run':
         return `${by} there is no active handsbot run on this issue or pull request, so there is nothing to ${data.command.kind}.`;
       case 'stop_requested':

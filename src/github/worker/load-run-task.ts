@@ -10,9 +10,10 @@ import type { GitHubClient } from '../ops/github-client.js';
 import { postPermissionDeniedReply } from '../ops/post-permission-denied-reply.js';
 import { renderOutcome } from '../ops/render-outcome.js';
 import { renderTaskPrompt } from '../ops/render-task-prompt.js';
-import { loadRepoConfig } from '../repo-config/load-repo-config.js';
+import { type LoadedRepoConfig, loadRepoConfig } from '../repo-config/load-repo-config.js';
 import type { RepoConfig } from '../repo-config/repo-config.schema.js';
 import { RepoConfigError } from '../repo-config/repo-config-error.js';
+import { repoTriggerLabel } from '../repo-config/repo-trigger-label.js';
 import { asJobError } from './to-job-error.js';
 
 /** Installation-wide settings a repository without `.github/openhands.yml` gets. */
@@ -55,14 +56,11 @@ export async function loadRunTask(input: LoadRunTaskInput): Promise<LoadedRunTas
     'read the repository',
     async () => (await octokit.rest.repos.get({ owner, repo })).data.default_branch,
   );
-  let config: RepoConfig;
-  let fromFile: boolean;
+  let loaded: LoadedRepoConfig;
   try {
-    const loaded = await asJobError('read .github/openhands.yml', () =>
+    loaded = await asJobError('read .github/openhands.yml', () =>
       loadRepoConfig(octokit, { owner, repo, defaultBranch }),
     );
-    config = loaded.config;
-    fromFile = loaded.source === 'file';
   } catch (error) {
     if (!(error instanceof RepoConfigError)) throw error;
     const body = renderOutcome({ kind: 'bad_config', path: error.path, problems: error.problems }, redact);
@@ -71,7 +69,9 @@ export async function loadRunTask(input: LoadRunTaskInput): Promise<LoadedRunTas
     );
     return refused(error.message, 'The repository’s .github/openhands.yml is not valid.', error);
   }
-  const triggerLabel = fromFile ? config.triggerLabel : input.defaults.triggerLabel;
+  const { config } = loaded;
+  const fromFile = loaded.source === 'file';
+  const triggerLabel = repoTriggerLabel(loaded, input.defaults.triggerLabel);
   const draft = fromFile ? config.draftPullRequests : (input.defaults.draft ?? config.draftPullRequests);
   const prefix = fromFile ? config.branchPrefix : (input.defaults.branchPrefix ?? config.branchPrefix);
 

@@ -17,15 +17,15 @@ const job = (command: ControlJobData['command']): ControlJobData => ({
   commentId: 650,
   command,
 });
-const ports = () =>
+const ports = (installationLabel = 'openhands') =>
   createControlPorts({
     octokitFor: async () => testOctokit(),
-    triggerLabel: 'openhands',
+    triggerLabel: installationLabel,
     redact,
     logger: pino({ level: 'silent' }),
   });
-/** The repository (no .github/openhands.yml) and alice's permission level. */
-const permission = (level: string, configYaml?: string) =>
+/** The repository and its .github/openhands.yml (none without `configYaml`). */
+const repoConfig = (configYaml?: string) =>
   nock(API)
     .get(`/repos/${OWNER}/${REPO}`)
     .reply(200, { default_branch: 'main' })
@@ -41,9 +41,26 @@ const permission = (level: string, configYaml?: string) =>
             content: Buffer.from(configYaml).toString('base64'),
           }
         : { message: 'Not Found' },
-    )
+    );
+/** The repository, its config, and alice's permission level. */
+const permission = (level: string, configYaml?: string) =>
+  repoConfig(configYaml)
     .get(`/repos/${OWNER}/${REPO}/collaborators/alice/permission`)
     .reply(200, { permission: level, role_name: level, user: { login: 'alice', type: 'User' } });
+/** The one reply a control command gets; resolves to its body. */
+const capturedReply = () => {
+  let body = '';
+  nock(API)
+    .get(COMMENTS)
+    .query(true)
+    .reply(200, [])
+    .post(COMMENTS, (b: { body: string }) => {
+      body = b.body;
+      return true;
+    })
+    .reply(201, { id: 1 });
+  return () => body;
+};
 
 describe('createControlPorts', () => {
   useNock();
@@ -63,25 +80,48 @@ describe('createControlPorts', () => {
   });
 
   it('acknowledge help: the command list, posted once even when the job is retried', async () => {
-    let body = '';
-    nock(API)
-      .get(COMMENTS)
-      .query(true)
-      .reply(200, [])
-      .post(COMMENTS, (b: { body: string }) => {
-        body = b.body;
-        return true;
-      })
-      .reply(201, { id: 1 });
+    repoConfig();
+    const reply = capturedReply();
     await ports().acknowledge(job({ kind: 'help' }), { kind: 'help' });
+    const body = reply();
     expect(body).toContain('<!-- handsbot:control=650 -->');
     expect(body).toContain('`/agent stop`');
     expect(body).toContain('`openhands`');
+    repoConfig();
     nock(API)
       .get(COMMENTS)
       .query(true)
       .reply(200, [{ id: 1, user: { login: 'handsbot[bot]', type: 'Bot' }, body }]);
     await ports().acknowledge(job({ kind: 'help' }), { kind: 'help' });
+  });
+
+  it('help on a repository without .github/openhands.yml names the installation’s label', async () => {
+    repoConfig();
+    const reply = capturedReply();
+    await ports('ai-fix').acknowledge(job({ kind: 'help' }), { kind: 'help' });
+    expect(reply()).toContain('Add the label `ai-fix` to an issue');
+    expect(reply()).toContain('write, maintain or admin permission');
+  });
+
+  it('help names the label and permission levels the repository’s own .github/openhands.yml sets', async () => {
+    repoConfig('triggerLabel: fix-me\ntriggerPermissions: [maintain, admin]\n');
+    const reply = capturedReply();
+    await ports('ai-fix').acknowledge(job({ kind: 'help' }), { kind: 'help' });
+    expect(reply()).toContain('Add the label `fix-me` to an issue');
+    expect(reply()).not.toContain('ai-fix');
+    expect(reply()).toContain('(for people with maintain or admin permission');
+    expect(reply()).not.toContain('not valid');
+  });
+
+  it('help on a repository whose .github/openhands.yml is invalid still answers, with the defaults and a warning', async () => {
+    repoConfig('triggerLabel: fix-me\nmaxIteration: 5\n');
+    const reply = capturedReply();
+    await ports('ai-fix').acknowledge(job({ kind: 'help' }), { kind: 'help' });
+    expect(reply()).toContain('`/agent stop`');
+    expect(reply()).toContain('Add the label `ai-fix` to an issue');
+    expect(reply()).toContain(
+      '`.github/openhands.yml` on the default branch is not valid, so nothing starts here',
+    );
   });
 
   it('acknowledge stop and denial: a short reply each', async () => {
