@@ -35,6 +35,8 @@ export {
 } from './open-pull-request.js';
 export type { Outcome, OutcomeKind } from './outcome.js';
 export { parseThreadReplies } from './parse-thread-replies.js';
+export { type PostCommentOnceOptions, postCommentOnce } from './post-comment-once.js';
+export { type PostConfigProblemsOptions, postConfigProblems } from './post-config-problems.js';
 export {
   type PostPermissionDeniedReplyOptions,
   postPermissionDeniedReply,

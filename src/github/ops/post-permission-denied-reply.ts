@@ -2,6 +2,7 @@ import type { Redact } from '../../security/redactor.js';
 import type { TriggerPermissionLevel } from '../repo-config/repo-config.schema.js';
 import type { TriggerPermission } from './check-trigger-permission.js';
 import type { GitHubClient } from './github-client.js';
+import { postCommentOnce } from './post-comment-once.js';
 import { renderMarker } from './render-marker.js';
 
 export interface PostPermissionDeniedReplyOptions {
@@ -27,27 +28,16 @@ export async function postPermissionDeniedReply(
 ): Promise<boolean> {
   const { owner, repo, issueNumber, denied } = options;
   if (denied.reason === 'bot') return false;
-  const marker = renderMarker({ denied: options.deliveryId });
-  const recent = await octokit.paginate(octokit.rest.issues.listComments, {
-    owner,
-    repo,
-    issue_number: issueNumber,
-    since: options.triggeredAt,
-    per_page: 100,
-  });
-  if (recent.some((c) => c.user?.type === 'Bot' && c.body?.includes(marker))) return false;
   const levels = listLevels(options.allowed);
-  const body = [
-    marker,
-    `@${denied.login} only people with ${levels} permission on this repository can start handsbot here, so nothing was run.`,
-  ].join('\n');
-  await octokit.rest.issues.createComment({
+  return postCommentOnce(octokit, {
     owner,
     repo,
-    issue_number: issueNumber,
-    body: options.redact(body),
+    issueNumber,
+    marker: renderMarker({ denied: options.deliveryId }),
+    body: `@${denied.login} only people with ${levels} permission on this repository can start handsbot here, so nothing was run.`,
+    since: options.triggeredAt,
+    redact: options.redact,
   });
-  return true;
 }
 
 function listLevels(levels: readonly string[]): string {

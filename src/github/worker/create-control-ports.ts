@@ -4,6 +4,7 @@ import type { Redact } from '../../security/redactor.js';
 import { checkTriggerPermission } from '../ops/check-trigger-permission.js';
 import type { GitHubClient } from '../ops/github-client.js';
 import { inlineCode } from '../ops/markdown/inline-code.js';
+import { postCommentOnce } from '../ops/post-comment-once.js';
 import { postPermissionDeniedReply } from '../ops/post-permission-denied-reply.js';
 import { renderMarker } from '../ops/render-marker.js';
 import { renderOutcome } from '../ops/render-outcome.js';
@@ -110,22 +111,14 @@ export function createControlPorts(options: CreateControlPortsOptions): ControlP
 
   /** One reply per command comment: a retried control job finds its marker and posts nothing. */
   async function replyOnce(octokit: GitHubClient, data: ControlJobData, text: string): Promise<void> {
-    const owner = data.repository.owner;
-    const repo = data.repository.name;
-    const marker = renderMarker({ control: data.commentId });
-    const recent = await octokit.paginate(octokit.rest.issues.listComments, {
-      owner,
-      repo,
-      issue_number: data.number,
+    await postCommentOnce(octokit, {
+      owner: data.repository.owner,
+      repo: data.repository.name,
+      issueNumber: data.number,
+      marker: renderMarker({ control: data.commentId }),
+      body: text,
       since: data.triggeredAt,
-      per_page: 100,
-    });
-    if (recent.some((c) => c.user?.type === 'Bot' && c.body?.includes(marker))) return;
-    await octokit.rest.issues.createComment({
-      owner,
-      repo,
-      issue_number: data.number,
-      body: redact(`${marker}\n${text}`),
+      redact,
     });
   }
 }

@@ -81,6 +81,7 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
       const loaded = await loadRunTask({
         octokit,
         data,
+        runId,
         defaults: config.defaults,
         redact,
         earlierBranch: earlier,

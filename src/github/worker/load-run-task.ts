@@ -7,8 +7,8 @@ import { chooseBranchName, NoFreeBranchNameError } from '../ops/choose-branch-na
 import { createPermissionChecker } from '../ops/create-permission-checker.js';
 import { gatherTriggerContext, TriggerTargetError } from '../ops/gather-trigger-context.js';
 import type { GitHubClient } from '../ops/github-client.js';
+import { postConfigProblems } from '../ops/post-config-problems.js';
 import { postPermissionDeniedReply } from '../ops/post-permission-denied-reply.js';
-import { renderOutcome } from '../ops/render-outcome.js';
 import { renderTaskPrompt } from '../ops/render-task-prompt.js';
 import { type LoadedRepoConfig, loadRepoConfig } from '../repo-config/load-repo-config.js';
 import type { RepoConfig } from '../repo-config/repo-config.schema.js';
@@ -26,6 +26,8 @@ export interface InstallationDefaults {
 export interface LoadRunTaskInput {
   readonly octokit: GitHubClient;
   readonly data: RunJobData;
+  /** The run this trigger starts: what a retried attempt's comments are found again by. */
+  readonly runId: string;
   readonly defaults: InstallationDefaults;
   readonly redact: Redact;
   /** The branch an earlier attempt of this run chose (from its event log), if there was one. */
@@ -63,9 +65,16 @@ export async function loadRunTask(input: LoadRunTaskInput): Promise<LoadedRunTas
     );
   } catch (error) {
     if (!(error instanceof RepoConfigError)) throw error;
-    const body = renderOutcome({ kind: 'bad_config', path: error.path, problems: error.problems }, redact);
     await asJobError('post the config problems', () =>
-      octokit.rest.issues.createComment({ owner, repo, issue_number: data.number, body }),
+      postConfigProblems(octokit, {
+        owner,
+        repo,
+        issueNumber: data.number,
+        error,
+        runId: input.runId,
+        triggeredAt: data.triggeredAt,
+        redact,
+      }),
     );
     return refused(error.message, 'The repository’s .github/openhands.yml is not valid.', error);
   }

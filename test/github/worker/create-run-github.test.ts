@@ -13,6 +13,7 @@ import {
   mockRepoAndPermission,
   prJob,
   RUN_ID,
+  TRIGGERED_AT,
 } from './run-github-fixtures.js';
 
 const signal = new AbortController().signal;
@@ -151,19 +152,13 @@ describe('createRunGitHub().loadTask', () => {
     expect(task).toMatchObject({ kind: 'pull_request', pushBranch: 'feature/login' });
   });
 
-  it('a bad .github/openhands.yml gets a comment naming the wrong key, and nothing runs', async () => {
+  it('a bad .github/openhands.yml gets a comment naming the wrong key, marked with the run, and nothing runs', async () => {
+    mockRepoConfig('maxIteration: 5\n');
     let comment = '';
     nock(API)
-      .get(`/repos/${OWNER}/${REPO}`)
-      .reply(200, { default_branch: 'main' })
-      .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
-      .query({ ref: 'main' })
-      .reply(200, {
-        type: 'file',
-        encoding: 'base64',
-        size: 20,
-        content: Buffer.from('maxIteration: 5\n').toString('base64'),
-      })
+      .get(COMMENTS)
+      .query({ since: TRIGGERED_AT, per_page: '100' })
+      .reply(200, [])
       .post(COMMENTS, (body: { body: string }) => {
         comment = body.body;
         return true;
@@ -173,8 +168,44 @@ describe('createRunGitHub().loadTask', () => {
       .loadTask(issueJob(), signal)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentJobError);
+    expect(comment.split('\n')[0]).toBe(`<!-- handsbot:config=${RUN_ID} -->`);
     expect(comment).toContain('.github/openhands.yml');
     expect(comment).toContain('maxIteration');
+  });
+
+  it('a new trigger on a still-bad .github/openhands.yml gets its own comment: the earlier run’s does not count', async () => {
+    mockRepoConfig('maxIteration: 5\n');
+    const earlier = `<!-- handsbot:config=${RUN_ID} -->\n⚠️ an earlier problem`;
+    let comment = '';
+    nock(API)
+      .get(COMMENTS)
+      .query(true)
+      .reply(200, [{ id: 2, user: { login: 'handsbot[bot]', type: 'Bot' }, body: earlier }])
+      .post(COMMENTS, (body: { body: string }) => {
+        comment = body.body;
+        return true;
+      })
+      .reply(201, { id: 3 });
+    const error = await adapter()
+      .loadTask(issueJob({ deliveryId: 'd-2' }), signal)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentJobError);
+    expect(comment).toContain('<!-- handsbot:config=run-42-12-delivery-d-2 -->');
+  });
+
+  it('someone pasting the marker into their own comment does not silence the config comment', async () => {
+    mockRepoConfig('maxIteration: 5\n');
+    const planted = `<!-- handsbot:config=${RUN_ID} -->`;
+    const posted = nock(API)
+      .get(COMMENTS)
+      .query(true)
+      .reply(200, [{ id: 2, user: { login: 'mallory', type: 'User' }, body: planted }])
+      .post(COMMENTS)
+      .reply(201, { id: 3 });
+    await adapter()
+      .loadTask(issueJob(), signal)
+      .catch((e: unknown) => e);
+    expect(posted.isDone()).toBe(true);
   });
 
   it('a label other than the repository’s trigger label is ignored without a word', async () => {

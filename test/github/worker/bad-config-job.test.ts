@@ -1,0 +1,95 @@
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRunJobProcessor } from '../../../jobs/process-run-job.js';
+import { startRunWorker } from '../../../jobs/run-worker.js';
+import { loadConfig } from '../../../src/config/index.js';
+import { createInMemoryEventStore } from '../../../src/events/in-memory-event-store.js';
+import { createQueueFixture, quietLogger, waitFor } from '../../jobs/support.js';
+import { API, OWNER, REPO, useNock } from '../support/github-test-kit.js';
+import { adapter, COMMENTS, issueJob } from './run-github-fixtures.js';
+
+/**
+ * The comment naming what is wrong with `.github/openhands.yml`, through a real worker on a real
+ * Redis with the real GitHub adapter against nock (which refuses any request not mocked here).
+ */
+
+let fx: Awaited<ReturnType<typeof createQueueFixture>>;
+
+beforeEach(async () => {
+  fx = await createQueueFixture({ attempts: 2 });
+});
+
+afterEach(async () => {
+  await fx.cleanup();
+});
+
+const BAD_CONFIG = 'maxIteration: 5\n';
+
+/** The repository and its invalid `.github/openhands.yml`, as every attempt reads them. */
+function mockBadConfig() {
+  nock(API)
+    .get(`/repos/${OWNER}/${REPO}`)
+    .reply(200, { default_branch: 'main' })
+    .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
+    .query({ ref: 'main' })
+    .reply(200, {
+      type: 'file',
+      encoding: 'base64',
+      size: BAD_CONFIG.length,
+      content: Buffer.from(BAD_CONFIG).toString('base64'),
+    });
+}
+
+describe('a run job on a repository whose .github/openhands.yml is invalid', () => {
+  useNock();
+
+  it('a retried job posts one comment: the retry finds the first attempt’s and posts nothing', async () => {
+    // First attempt: GitHub creates the comment but the answer is lost (a 502), so the job retries.
+    const posted: string[] = [];
+    mockBadConfig();
+    nock(API)
+      .get(COMMENTS)
+      .query(true)
+      .reply(200, [])
+      .post(COMMENTS, (body: { body: string }) => posted.push(body.body) > 0)
+      .reply(502, { message: 'Bad Gateway' });
+    // Second attempt: the comment is there. A second POST would find no mock and fail the test.
+    mockBadConfig();
+    const listed = nock(API)
+      .get(COMMENTS)
+      .query(true)
+      .reply(200, () => [{ id: 5, user: { login: 'handsbot[bot]', type: 'Bot' }, body: posted[0] }]);
+
+    const processor = createRunJobProcessor({
+      config: loadConfig({}),
+      store: createInMemoryEventStore(),
+      ports: {
+        github: adapter(),
+        workspaces: {
+          prepare: async () => {
+            throw new Error('nothing may run on a repository with an invalid config');
+          },
+        },
+      },
+      identity: { name: 'handsbot[bot]', email: '1+handsbot[bot]@users.noreply.github.com' },
+    });
+    const handle = await startRunWorker({
+      connection: fx.redis,
+      prefix: fx.prefix,
+      processor,
+      logger: quietLogger,
+    });
+    fx.onCleanup(() => handle.close());
+
+    const { jobId } = await fx.queue.enqueue(issueJob());
+    await waitFor(async () => (await fx.queue.runs.getJobState(jobId)) === 'failed', {
+      what: 'the job to fail for good',
+    });
+    const job = await fx.queue.runs.getJob(jobId);
+    expect(job?.attemptsMade).toBe(2);
+    expect(listed.isDone()).toBe(true);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toContain(`<!-- handsbot:config=${jobId} -->`);
+    expect(posted[0]).toContain('`maxIteration`');
+  });
+});
