@@ -126,6 +126,7 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
         reportProgress: report,
         waitForDecision: (until) => waitForDecision(jobId, until),
         takeFollowUps: () => followUps.take(jobId),
+        pendingFollowUps: () => followUps.peek(jobId),
       };
       logger.info({ attempt, resume, stalled: context.stalled }, 'run job started');
       return await options.processor(context);
@@ -163,7 +164,9 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
     prefix,
     concurrency: options.concurrency ?? 2,
     lockDuration,
-    stalledInterval: options.stalledIntervalMs ?? 30_000,
+    // Checked as often as a lock lasts (BullMQ's defaults are equal too), so a dead worker's job is
+    // picked up about HANDSBOT_JOB_LOCK_MS after it died, as that setting promises.
+    stalledInterval: options.stalledIntervalMs ?? lockDuration,
     maxStalledCount: options.maxStalledCount ?? 2,
     autorun: false,
   });

@@ -149,6 +149,8 @@ export async function loadRunTask(input: LoadRunTaskInput): Promise<LoadedRunTas
   }
   const common = {
     number: data.number,
+    // The workspace starts an issue's branch from it and reads repository instructions from it.
+    defaultBranch,
     title: context.title,
     prompt: renderTaskPrompt(context),
     allowWorkflowChanges: config.allowWorkflowChanges,

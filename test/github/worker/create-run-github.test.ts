@@ -32,6 +32,7 @@ describe('createRunGitHub().loadTask', () => {
       number: 12,
       title: 'Login button broken',
       checkoutRef: null,
+      defaultBranch: 'main',
       pushBranch: BRANCH,
       branchPolicy: { allowedPrefixes: ['openhands/'], protectedBranches: ['main'] },
       fromFork: false,
