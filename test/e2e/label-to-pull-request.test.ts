@@ -1,0 +1,88 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { lastToolResult } from '../support/scripted-llm/index.js';
+import { type AgentScenario, finish, terminal } from './support/agent-script.js';
+import { type E2eEnvironment, FULL, git, startE2eEnvironment, waitFor } from './support/e2e-environment.js';
+
+/** The model a maintainer would hope for: reproduce, fix, run the tests, report. */
+const FIX_ADD: AgentScenario = {
+  name: 'fix add',
+  whenTaskContains: 'add() subtracts',
+  steps: [
+    terminal('node test.js'),
+    terminal("sed -i 's/a - b/a + b/' src/math.js"),
+    terminal('node test.js'),
+    (request) =>
+      finish(
+        lastToolResult(request)?.content.includes('all tests passed')
+          ? 'Fixed add(): it subtracted. Ran node test.js: all tests passed.'
+          : 'The tests still fail.',
+      ),
+  ],
+};
+
+let env: E2eEnvironment;
+
+beforeAll(async () => {
+  env = await startE2eEnvironment({ scenarios: [FIX_ADD] });
+}, 120_000);
+
+afterEach((ctx) => {
+  if (ctx.task.result?.state === 'fail') console.error(env?.diagnostics());
+});
+
+afterAll(async () => {
+  await env?.close();
+}, 60_000);
+
+describe('end to end: label an issue, get a pull request', () => {
+  it('tracks the run in one comment and opens a PR whose diff fixes the bug, tested in the sandbox', async () => {
+    const { standin } = env;
+    const issue = standin.createIssue(FULL, {
+      title: 'add() subtracts instead of adding',
+      body: 'add(2, 3) returns -1, so `node test.js` fails.',
+      user: 'maintainer',
+      labels: ['openhands'],
+    });
+    const delivery = await standin.deliver('issues', 'labeled', {
+      repo: FULL,
+      number: issue.number,
+      sender: 'maintainer',
+      overrides: { label: { name: 'openhands' } },
+    });
+    expect(delivery.status).toBe(200);
+
+    // At once: 👀 and the tracking comment with the run id.
+    await env.trackingComment(issue.number);
+    expect(issue.reactions.map((r) => [r.content, r.user.login])).toContainEqual(['eyes', 'handsbot[bot]']);
+
+    // Then a pull request, linked from the same comment.
+    const branchPrefix = `openhands/issue-${issue.number}-`;
+    const pull = await waitFor(() => env.pulls().find((p) => p.pull?.head.startsWith(branchPrefix)), {
+      timeoutMs: 120_000,
+      intervalMs: 200,
+      what: 'the pull request',
+    });
+    const tracking = await env.trackingComment(issue.number, `#${pull.number}`);
+    expect(env.botComments(issue.number)).toHaveLength(1);
+
+    expect(pull.pull?.head).toMatch(/^openhands\/issue-\d+-add-subtracts/);
+    expect(pull.pull?.base).toBe('main');
+    expect(pull.body).toContain(`Fixes #${issue.number}`);
+    const diff = await git(env.gitDir, 'diff', `main...${pull.pull?.head}`);
+    expect(diff).toContain('-  return a - b;');
+    expect(diff).toContain('+  return a + b;');
+    const message = await git(env.gitDir, 'log', '-1', '--format=%an%n%B', pull.pull?.head ?? '');
+    expect(message).toContain('Co-authored-by: maintainer');
+
+    // The tests ran in the sandbox: the model saw them fail, then pass, and the PR and comment say so.
+    const results = env.llm.requests.map(lastToolResult).map((r) => r?.content ?? '');
+    expect(results.some((r) => r.includes('AssertionError'))).toBe(true);
+    expect(results.some((r) => r.includes('all tests passed'))).toBe(true);
+    expect(pull.body).toContain('node test.js');
+    expect(tracking.body).toContain('node test.js');
+
+    // One PR for the issue, and nothing the contract forbids.
+    expect(env.pulls().filter((p) => p.pull?.head.startsWith(branchPrefix))).toHaveLength(1);
+    standin.assertNoViolations();
+  }, 180_000);
+});
