@@ -26,18 +26,30 @@ export class FollowUps {
   async take(jobId: string): Promise<JobData[]> {
     const key = this.key(jobId);
     const replies = await this.redis.multi().lrange(key, 0, -1).del(key).exec();
-    const items = replies?.[0]?.[1];
-    if (!Array.isArray(items)) return [];
-    return items.flatMap((raw: unknown) => {
-      if (typeof raw !== 'string') return [];
-      let value: unknown;
-      try {
-        value = JSON.parse(raw);
-      } catch {
-        return [];
-      }
-      const parsed = jobDataSchema.safeParse(value);
-      return parsed.success ? [parsed.data] : [];
-    });
+    return parseAll(replies?.[0]?.[1]);
   }
+
+  /**
+   * The follow-ups of `jobId` so far, oldest first, left in place: the running job shows them as they
+   * arrive, and its final report (or a skipped job's stand-in) still takes them.
+   */
+  async peek(jobId: string): Promise<JobData[]> {
+    return parseAll(await this.redis.lrange(this.key(jobId), 0, -1));
+  }
+}
+
+/** Stored entries that no longer parse (written by another version) are dropped, not fatal. */
+function parseAll(items: unknown): JobData[] {
+  if (!Array.isArray(items)) return [];
+  return items.flatMap((raw: unknown) => {
+    if (typeof raw !== 'string') return [];
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return [];
+    }
+    const parsed = jobDataSchema.safeParse(value);
+    return parsed.success ? [parsed.data] : [];
+  });
 }

@@ -13,6 +13,7 @@ import { prepareWorkspace } from './steps/prepare-workspace.js';
 import { noReplyIdentity, pushChanges } from './steps/push-changes.js';
 import { runAgent } from './steps/run-agent.js';
 import { verifyChanges } from './steps/verify-changes.js';
+import { type FollowUpWatch, watchFollowUps } from './watch-follow-ups.js';
 
 export interface RunJobProcessorOptions {
   config: Config;
@@ -23,6 +24,8 @@ export interface RunJobProcessorOptions {
   identity: GitIdentity;
   llmDeps?: LlmClientDeps;
   decisionTimeoutMs?: number;
+  /** How often a live run looks for triggers that arrived meanwhile, to acknowledge them (default 5 s). */
+  followUpPollMs?: number;
 }
 
 export type RunStepName =
@@ -51,6 +54,7 @@ export function createRunJobProcessor(options: RunJobProcessorOptions): RunJobPr
     let prepared: PreparedWorkspace | undefined;
     let state: RunState | undefined;
     let final = true;
+    let followUpWatch: FollowUpWatch | undefined;
     const enter = async (next: RunStepName) => {
       if (ctx.drain.aborted) throw new JobDrainingError(next);
       if (ctx.signal.aborted) throw new JobCancelledError(String(ctx.signal.reason ?? 'stopped'));
@@ -62,6 +66,8 @@ export function createRunJobProcessor(options: RunJobProcessorOptions): RunJobPr
       });
     };
     const finish = async (report: Omit<RunReport, 'runId' | 'followUps'>): Promise<RunJobResult> => {
+      // The report takes the follow-ups and acknowledges them in the final edit.
+      followUpWatch?.stop();
       await enter('report');
       await github.report(data, { ...report, runId, followUps: await ctx.takeFollowUps() });
       return {
@@ -76,6 +82,13 @@ export function createRunJobProcessor(options: RunJobProcessorOptions): RunJobPr
     try {
       await enter('gather-task');
       const task = await gatherTask({ data, runId, github, signal: ctx.signal });
+      // From here the run has its tracking comment: a trigger that arrives now is acknowledged there.
+      followUpWatch = watchFollowUps({
+        peek: () => ctx.pendingFollowUps(),
+        onArrived: (followUps) => github.acknowledgeFollowUps(data, runId, followUps),
+        intervalMs: options.followUpPollMs ?? 5_000,
+        logger: ctx.logger,
+      });
 
       await enter('prepare-workspace');
       prepared = await prepareWorkspace({
@@ -177,6 +190,7 @@ export function createRunJobProcessor(options: RunJobProcessorOptions): RunJobPr
         message: redact(state.finishMessage ?? 'Done.'),
       });
     } catch (error) {
+      followUpWatch?.stop();
       const failure = classifyFailure(error, {
         step,
         runId,
@@ -205,6 +219,7 @@ export function createRunJobProcessor(options: RunJobProcessorOptions): RunJobPr
               ...ctx,
               data: next,
               takeFollowUps: async () => [...rest.splice(0), ...(await ctx.takeFollowUps())],
+              pendingFollowUps: async () => [...rest, ...(await ctx.pendingFollowUps())],
             });
           }
           return { outcome: 'skipped', runId, message: failure.logMessage };

@@ -46,6 +46,8 @@ export interface RunJobContext {
   waitForDecision(signal: AbortSignal): Promise<Decision>;
   /** Triggers for this target that arrived while the job was queued or running (each returned once). */
   takeFollowUps(): Promise<JobData[]>;
+  /** The same triggers so far, without taking them: for acknowledging them while the run is live. */
+  pendingFollowUps(): Promise<JobData[]>;
 }
 
 export type RunJobOutcome =

@@ -115,6 +115,12 @@ export interface RunGitHub {
    * tracking comment. `event` is what the comment summarises (commands, files, tests).
    */
   trackProgress(data: RunJobData, state: RunState, event?: RunEvent): void;
+  /**
+   * Called while the run is live with every trigger that has arrived for its target so far, each
+   * time more arrive: the tracking comment acknowledges them at once (throttled like progress), the
+   * same way the final report does, instead of only when the run ends.
+   */
+  acknowledgeFollowUps(data: RunJobData, runId: string, followUps: readonly JobData[]): void;
   /** A fresh installation token for this repository: only ever in memory, never in job data. */
   installationToken(data: RunJobData): Promise<string>;
   /** Opens the PR for `branch`, or returns the one already open for it (idempotent on retry). */

@@ -3,10 +3,13 @@ import { mkdtemp, realpath, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ControlChannel } from '../../jobs/control-channel.js';
+import type { JobData } from '../../jobs/job-data.js';
 import { TransientJobError } from '../../jobs/job-errors.js';
 import { createRunJobProcessor } from '../../jobs/process-run-job.js';
 import type { RunGitHub, RunReport, RunTask, WorkspaceProvider } from '../../jobs/run-ports.js';
 import { startRunWorker } from '../../jobs/run-worker.js';
+import type { RunState } from '../../src/agent/run-state.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createFileEventStore } from '../../src/events/file-event-store.js';
 import { MirrorCache } from '../../src/workspace/git/mirror-cache.js';
@@ -80,6 +83,8 @@ const TASK: RunTask = {
 function fakeGitHub(options: { failOpenPrOnce?: boolean } = {}) {
   const calls: string[] = [];
   const reports: RunReport[] = [];
+  const states: RunState[] = [];
+  const acknowledged: (readonly JobData[])[] = [];
   let openFailures = options.failOpenPrOnce ? 1 : 0;
   const github: RunGitHub = {
     loadTask: async () => {
@@ -89,7 +94,13 @@ function fakeGitHub(options: { failOpenPrOnce?: boolean } = {}) {
     startTracking: async () => {
       calls.push('startTracking');
     },
-    trackProgress: () => {},
+    trackProgress: (_data, state) => {
+      states.push(state);
+    },
+    acknowledgeFollowUps: (_data, _runId, followUps) => {
+      calls.push(`acknowledgeFollowUps ${followUps.length}`);
+      acknowledged.push(followUps);
+    },
     installationToken: async () => {
       calls.push('installationToken');
       return TOKEN;
@@ -104,7 +115,7 @@ function fakeGitHub(options: { failOpenPrOnce?: boolean } = {}) {
       reports.push(report);
     },
   };
-  return { github, calls, reports };
+  return { github, calls, reports, states, acknowledged };
 }
 
 /** A double of the workspace port over real modules: a mirror-cache checkout, a local workspace. */
@@ -144,7 +155,12 @@ function localProvider() {
   return { provider, releases, prepares };
 }
 
-async function startPipelineWorker(turns: ScriptedTurn[], github: RunGitHub, provider: WorkspaceProvider) {
+async function startPipelineWorker(
+  turns: ScriptedTurn[],
+  github: RunGitHub,
+  provider: WorkspaceProvider,
+  options: { confirmation?: 'never' | 'always'; followUpPollMs?: number } = {},
+) {
   llm = await startScriptedLlmServer(turns);
   const config = loadConfig({
     LLM_PROVIDER: 'openai',
@@ -152,7 +168,7 @@ async function startPipelineWorker(turns: ScriptedTurn[], github: RunGitHub, pro
     LLM_BASE_URL: llm.openaiBaseUrl,
     LLM_MAX_RETRIES: '0',
     HANDSBOT_DATA_DIR: path.join(tmp, 'data'),
-    HANDSBOT_CONFIRMATION: 'never',
+    HANDSBOT_CONFIRMATION: options.confirmation ?? 'never',
   });
   const store = createFileEventStore({ dir: path.join(tmp, 'data', 'runs') });
   const processor = createRunJobProcessor({
@@ -160,6 +176,7 @@ async function startPipelineWorker(turns: ScriptedTurn[], github: RunGitHub, pro
     store,
     ports: { github, workspaces: provider },
     identity: APP,
+    ...(options.followUpPollMs ? { followUpPollMs: options.followUpPollMs } : {}),
   });
   const handle = await startRunWorker({
     connection: fx.redis,
@@ -266,5 +283,37 @@ describe('run pipeline', () => {
     expect(calls.filter((c) => c.startsWith('openPullRequest'))).toHaveLength(2);
     expect(calls.at(-1)).toBe('report pull_request_opened');
     expect(git(upstream.bare, 'show', `${BRANCH}:src/math.js`)).toContain('a + b');
+  });
+  it('a second trigger while the run waits for approval is acknowledged while it waits, not only in the final report', async () => {
+    const { github, calls, reports, states, acknowledged } = fakeGitHub();
+    const { provider } = localProvider();
+    await startPipelineWorker(
+      [terminal("sed -i 's/a - b/a + b/' src/math.js"), finish('add adds now')],
+      github,
+      provider,
+      { confirmation: 'always', followUpPollMs: 50 },
+    );
+    const { jobId } = await fx.queue.enqueue(runData());
+    await waitFor(() => states.some((s) => s.status === 'waiting_for_confirmation'), {
+      what: 'the run to wait for approval',
+    });
+    const second = runData({
+      sender: { login: 'bob', id: 8 },
+      trigger: { kind: 'issue_command', issueNumber: 5, commentId: 3, instructions: 'also the docs' },
+    });
+    expect(await fx.queue.enqueue(second)).toEqual({ status: 'already_running', jobId });
+    await waitFor(() => acknowledged.length > 0, { what: 'the follow-up to be acknowledged' });
+    expect(acknowledged).toEqual([[second]]);
+    // Still live: nothing was reported, and the run is still waiting when it is acknowledged.
+    expect(calls.some((c) => c.startsWith('report'))).toBe(false);
+    expect(states.at(-1)?.status).toBe('waiting_for_confirmation');
+
+    await new ControlChannel(fx.redis, fx.prefix).decide(jobId, { approve: true, by: '@alice' });
+    const job = await settled(jobId);
+    expect(job.returnvalue).toMatchObject({ outcome: 'pull_request_opened' });
+    // The final report takes it too (one rendering for both), and it is acknowledged live only once.
+    expect(reports[0]?.followUps).toEqual([second]);
+    expect(acknowledged).toHaveLength(1);
+    expect(calls.filter((c) => c.startsWith('acknowledgeFollowUps'))).toEqual(['acknowledgeFollowUps 1']);
   });
 });

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { type JobData, targetKey } from '../../../jobs/job-data.js';
+import { targetKey } from '../../../jobs/job-data.js';
 import { runIdForJob, runJobId } from '../../../jobs/job-ids.js';
 import type { RunJobData } from '../../../jobs/run-job-context.js';
 import type { RunGitHub, RunReport } from '../../../jobs/run-ports.js';
@@ -9,7 +9,6 @@ import type { Redact } from '../../security/redactor.js';
 import type { GitHubClient } from '../ops/github-client.js';
 import { openPullRequest } from '../ops/open-pull-request.js';
 import { parseThreadReplies } from '../ops/parse-thread-replies.js';
-import { renderOutcome } from '../ops/render-outcome.js';
 import { replyToReviewThreads } from '../ops/reply-to-review-threads.js';
 import { summarizeRunEvents } from '../ops/summarize-run-events.js';
 import { ensureTrackingComment } from '../ops/tracking-comment/ensure-tracking-comment.js';
@@ -20,6 +19,7 @@ import {
   TrackingCommentUpdater,
 } from '../ops/tracking-comment/tracking-comment-updater.js';
 import { type InstallationDefaults, loadRunTask } from './load-run-task.js';
+import { renderFollowUpNotes } from './render-follow-up-notes.js';
 import { renderRunReport } from './render-run-report.js';
 import type { RunRecord } from './run-record.js';
 import { blankRecord, branchLabel, reactionTarget } from './run-record-helpers.js';
@@ -62,14 +62,20 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
   const render = (
     record: RunRecord,
     data: RunJobData,
-    extra: { outcome?: string; notes?: string[] } = {},
-    state = initialRunState(record.runId),
+    extra: { outcome?: string } = {},
+    state = record.state ?? initialRunState(record.runId),
+    followUps = record.followUps,
   ) =>
     renderTrackingComment(state, record.events, {
       runId: record.runId,
       targetKey: targetKey(data),
       redact,
       ...runUrl(record.runId),
+      notes: renderFollowUpNotes(followUps, {
+        runId: record.runId,
+        triggerLabel: record.triggerLabel,
+        redact,
+      }),
       ...extra,
     });
 
@@ -92,6 +98,7 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
         repo: data.repository.name,
         told: false,
         events: [],
+        followUps: [],
       };
       if (loaded.kind === 'refused') {
         runs.set(runId, {
@@ -155,7 +162,15 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
       const record = runs.get(state.runId);
       if (!record?.tracking) return;
       if (event && !record.events.some((e) => e.seq === event.seq)) record.events.push(event);
-      record.tracking.updater.update(render(record, data, {}, state));
+      record.state = state;
+      record.tracking.updater.update(render(record, data));
+    },
+
+    acknowledgeFollowUps(data, runId, followUps) {
+      const record = runs.get(runId);
+      if (!record?.tracking) return;
+      record.followUps = followUps;
+      record.tracking.updater.update(render(record, data));
     },
 
     installationToken(data) {
@@ -217,12 +232,14 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
         number: data.number,
         decisionTimeoutMinutes: Math.round((config.decisionTimeoutMs ?? 24 * 60 * 60 * 1000) / 60_000),
       });
-      const notes = report.followUps
-        .filter((f) => isTriggerFor(record, f))
-        .map((f) =>
-          renderOutcome({ kind: 'already_running', by: f.sender.login, runId: report.runId }, redact),
-        );
-      const body = render(record, data, { outcome, notes }, report.state ?? initialRunState(report.runId));
+      // The report took every follow-up, those already acknowledged while the run was live included.
+      const body = render(
+        record,
+        data,
+        { outcome },
+        report.state ?? initialRunState(report.runId),
+        report.followUps,
+      );
       await asJobError('report the outcome', () => finalEdit(octokit, data, record, body));
     },
   };
@@ -277,15 +294,4 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
     });
     await updater.flush(body);
   }
-}
-
-/**
- * Whether a follow-up was a trigger for this repository. Every label reaches the queue (the web side
- * cannot read a repository's trigger label), so a label that is not this repository's trigger label
- * is dropped, not acknowledged as "already running".
- */
-function isTriggerFor(record: RunRecord, followUp: JobData): boolean {
-  if (followUp.type !== 'run' || followUp.trigger.kind !== 'issue_labeled') return true;
-  // GitHub compares label names without regard to case.
-  return followUp.trigger.label.toLowerCase() === record.triggerLabel.toLowerCase();
 }

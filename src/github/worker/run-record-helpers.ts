@@ -19,6 +19,7 @@ export function blankRecord(data: RunJobData, runId: string, triggerLabel: strin
     fromFork: false,
     told: false,
     events: [],
+    followUps: [],
   };
 }
 

@@ -1,3 +1,5 @@
+import type { JobData } from '../../../jobs/job-data.js';
+import type { RunState } from '../../agent/run-state.js';
 import type { RunEvent } from '../../events/event.js';
 import type { TrackingCommentUpdater } from '../ops/tracking-comment/tracking-comment-updater.js';
 
@@ -19,6 +21,10 @@ export interface RunRecord {
   told: boolean;
   /** The run's events so far, for the tracking comment and the PR body. */
   readonly events: RunEvent[];
+  /** The newest state the run reported: an acknowledgement between events shows it, not a blank. */
+  state?: RunState;
+  /** Triggers that arrived while the run is live, acknowledged in the tracking comment. */
+  followUps: readonly JobData[];
   tracking?: { readonly commentId: number; readonly updater: TrackingCommentUpdater };
   openedDraft?: boolean;
 }

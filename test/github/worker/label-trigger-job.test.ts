@@ -131,6 +131,7 @@ describe('a trigger that arrived while a skipped label job held the issue', () =
       reportProgress: async () => {},
       waitForDecision: () => new Promise(() => {}),
       takeFollowUps: async () => followUps.splice(0),
+      pendingFollowUps: async () => [...followUps],
     }).catch((error: unknown) => error);
     expect(replies).toBe(1);
     expect(outcome).toMatchObject({ name: 'PermanentJobError' });

@@ -53,6 +53,47 @@ describe('createRunGitHub tracking and report', () => {
     expect(bodies[1]).toContain('3 steps ·');
   });
 
+  it('a trigger that arrives while the run is live is acknowledged in the next edit, and the final edit keeps that note once', async () => {
+    const { scheduler, advance } = manualScheduler();
+    mockNewTrackingComment();
+    const bodies = mockEdits(3);
+    const github = adapter({ scheduler });
+    await github.startTracking(issueJob(), RUN_ID);
+    github.trackProgress(issueJob(), state({ status: 'running', iterations: 1 }));
+    await vi.waitFor(() => expect(bodies).toHaveLength(1));
+    expect(bodies[0]).not.toContain('request was noted');
+
+    const bob = issueJob({
+      sender: { login: 'bob', id: 8 },
+      deliveryId: 'd-2',
+      trigger: { kind: 'issue_command', issueNumber: 12, commentId: 610, instructions: 'also the docs' },
+    });
+    const bug = issueJob({
+      sender: { login: 'carol', id: 9 },
+      deliveryId: 'd-3',
+      trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'bug' },
+    });
+    github.acknowledgeFollowUps(issueJob(), RUN_ID, [bob, bug]);
+    advance(10_000);
+    await vi.waitFor(() => expect(bodies).toHaveLength(2));
+    expect(bodies[1]).toContain('⏳ handsbot is working on it');
+    expect(bodies[1]).toContain('1 step ·');
+    expect(bodies[1]).toContain(`\`@bob\`'s request was noted: run \`${RUN_ID}\` is already working on this`);
+    // Any label reaches the queue; one that is not the trigger label is no request.
+    expect(bodies[1]).not.toContain('carol');
+
+    await github.report(issueJob(), {
+      outcome: 'no_changes',
+      runId: RUN_ID,
+      message: 'Nothing to change.',
+      state: state({ status: 'finished', finishMessage: 'Nothing to change.', iterations: 2 }),
+      followUps: [bob, bug],
+    });
+    expect(bodies[2]).toContain('✅ handsbot has finished');
+    expect(bodies[2]?.split('request was noted')).toHaveLength(2);
+    expect(bodies[2]).not.toContain('carol');
+  });
+
   it('report of an opened PR links it in the final edit and notes a trigger that came meanwhile', async () => {
     mockNewTrackingComment();
     const bodies = mockEdits(1);
