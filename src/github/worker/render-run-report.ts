@@ -2,6 +2,7 @@ import type { RunReport } from '../../../jobs/run-ports.js';
 import type { RunState } from '../../agent/run-state.js';
 import type { Redact } from '../../security/redactor.js';
 import { inlineCode } from '../ops/markdown/inline-code.js';
+import { neutralizeAgentMarkdown } from '../ops/markdown/neutralize-agent-markdown.js';
 import type { Outcome } from '../ops/outcome.js';
 import { renderOutcome } from '../ops/render-outcome.js';
 
@@ -25,6 +26,11 @@ type LimitReason = Extract<Outcome, { kind: 'limit_reached' }>['reason'];
 export function renderRunReport(report: RunReport, options: RenderRunReportOptions): string {
   const { redact } = options;
   const outcome = toOutcome(report, options);
+  if (outcome?.kind === 'pushed_to_pull_request' && report.state?.finishMessage) {
+    // On a PR the commit is all there is to see: the agent's summary says what it is.
+    const summary = neutralizeAgentMarkdown(report.state.finishMessage);
+    return redact(`${renderOutcome(outcome, redact)}\n\n**Summary**\n${summary}`);
+  }
   if (outcome) return renderOutcome(outcome, redact);
   const icon = report.outcome === 'pushed' ? '✅' : report.outcome === 'cancelled' ? '⏹️' : '❌';
   const step = report.failedStep ? ` (step ${inlineCode(report.failedStep)})` : '';
@@ -39,7 +45,8 @@ function toOutcome(report: RunReport, options: RenderRunReportOptions): Outcome 
         ? { kind: 'pull_request_opened', ...report.pullRequest, draft: options.draft }
         : null;
     case 'pushed':
-      return null;
+      // A run pushes its work as one commit (`pushBranch`).
+      return { kind: 'pushed_to_pull_request', number: options.number, commits: 1 };
     case 'no_changes':
       return { kind: 'no_changes', explanation: report.message };
     case 'partial':
