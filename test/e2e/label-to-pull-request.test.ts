@@ -1,24 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { lastToolResult } from '../support/scripted-llm/index.js';
-import { type AgentScenario, finish, terminal } from './support/agent-script.js';
 import { type E2eEnvironment, FULL, git, startE2eEnvironment, waitFor } from './support/e2e-environment.js';
-
-/** The model a maintainer would hope for: reproduce, fix, run the tests, report. */
-const FIX_ADD: AgentScenario = {
-  name: 'fix add',
-  whenTaskContains: 'add() subtracts',
-  steps: [
-    terminal('node test.js'),
-    terminal("sed -i 's/a - b/a + b/' src/math.js"),
-    terminal('node test.js'),
-    (request) =>
-      finish(
-        lastToolResult(request)?.content.includes('all tests passed')
-          ? 'Fixed add(): it subtracted. Ran node test.js: all tests passed.'
-          : 'The tests still fail.',
-      ),
-  ],
-};
+import { FIX_ADD } from './support/scenarios.js';
 
 let env: E2eEnvironment;
 
