@@ -39,6 +39,8 @@ export interface E2eEnvironment {
   pulls(): StandinIssue[];
   /** The repository's bare git directory, to check what was pushed. */
   readonly gitDir: string;
+  /** HANDSBOT_DATA_DIR of the processes (removed by `close`): the demo points people at it. */
+  readonly dataDir: string;
   /** Comments on an issue or PR written by the app. */
   botComments(number: number): StandinComment[];
   /** The app's tracking comment on an issue or PR, once there is one with `text` in it. */
@@ -162,6 +164,7 @@ export async function startE2eEnvironment(options: E2eOptions): Promise<E2eEnvir
       item,
       pulls: () => [...repo.items.values()].filter((i) => i.pull !== undefined),
       gitDir: repo.gitDir,
+      dataDir,
       botComments,
       trackingComment: (number, text, timeoutMs = 90_000) =>
         waitFor(
