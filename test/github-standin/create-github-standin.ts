@@ -10,6 +10,7 @@ import {
   type StandinIssue,
   type StandinRepo,
   type StandinReview,
+  type StandinReviewComment,
 } from './state.js';
 
 export interface DeliveryAbout {
@@ -21,6 +22,8 @@ export interface DeliveryAbout {
   readonly sender?: string;
   /** An issue or review comment of that item: its state fills `comment` (and the sender, if not given). */
   readonly comment?: number;
+  /** A review of that PR (from `addReview`): its state fills `review`, as in `pull_request_review` events. */
+  readonly review?: number;
   /** Deep-merged last, over the example and the state. */
   readonly overrides?: Payload;
 }
@@ -242,7 +245,7 @@ export async function createGitHubStandin(options: StandinServerOptions): Promis
           };
         }
         fromState.issue = issue;
-        const comment =
+        const comment: StandinComment | StandinReviewComment | undefined =
           about.comment === undefined
             ? undefined
             : (item.comments.find((c) => c.id === about.comment) ??
@@ -255,8 +258,35 @@ export async function createGitHubStandin(options: StandinServerOptions): Promis
             node_id: `C_${comment.id}`,
             body: comment.body,
             user: user(comment.user),
+            created_at: comment.createdAt,
+            updated_at: comment.updatedAt,
+            // A review comment says which review and thread it belongs to, as GitHub's do.
+            ...(isReviewComment(comment)
+              ? {
+                  path: comment.path,
+                  line: comment.line,
+                  commit_id: comment.commitId,
+                  pull_request_review_id: comment.reviewId,
+                  ...(comment.inReplyTo === undefined ? {} : { in_reply_to_id: comment.inReplyTo }),
+                }
+              : {}),
           };
           if (about.sender === undefined) fromState.sender = user(comment.user);
+        }
+        if (about.review !== undefined) {
+          const review = item.pull?.reviews.find((r) => r.id === about.review);
+          if (!review) throw new Error(`no review ${about.review} on #${item.number}`);
+          fromState.review = {
+            id: review.id,
+            node_id: `PRR_${review.id}`,
+            body: review.body,
+            // Webhooks spell review states in lower case (the REST API in upper case).
+            state: review.state.toLowerCase(),
+            submitted_at: review.submittedAt,
+            commit_id: review.commitId,
+            user: user(review.user),
+          };
+          if (about.sender === undefined) fromState.sender = user(review.user);
         }
       }
       const payload = exampleWebhook(event, action, deepMergeAll(fromState, about.overrides ?? {}));
@@ -271,6 +301,10 @@ export async function createGitHubStandin(options: StandinServerOptions): Promis
       return { id, ...answer };
     },
   };
+}
+
+function isReviewComment(comment: StandinComment): comment is StandinReviewComment {
+  return 'path' in comment;
 }
 
 function deepMergeAll(base: Payload, overrides: Payload): Payload {
