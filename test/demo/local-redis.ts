@@ -33,24 +33,11 @@ export async function ensureRedis(env: NodeJS.ProcessEnv = process.env): Promise
   const dir = await mkdtemp(path.join(tmpdir(), 'handsbot-demo-redis-'));
   const pidFile = path.join(dir, 'redis.pid');
   try {
-    await run('redis-server', [
-      '--daemonize',
-      'yes',
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-      '--pidfile',
-      pidFile,
-      '--logfile',
-      path.join(dir, 'redis.log'),
-    ]);
+    // As START_REDIS_COMMAND in test/support/redis.ts, plus loopback only and files in a folder of its own.
+    const args = ['--daemonize', 'yes', '--port', String(port), '--bind', '127.0.0.1'];
+    args.push('--save', '', '--appendonly', 'no');
+    args.push('--dir', dir, '--pidfile', pidFile, '--logfile', path.join(dir, 'redis.log'));
+    await run('redis-server', args, { env });
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {

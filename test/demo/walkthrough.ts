@@ -45,8 +45,8 @@ export async function labelToPullRequest(
     overrides: { label: { name: 'openhands' } },
   });
   out.step(
-    `Labelled issue #${issue.number} with \`openhands\` as @${DEMO_ISSUE.user} → webhook issues.labeled ` +
-      `delivered to handsbot serve (${delivery.status}).`,
+    `Labelled issue #${issue.number} “${issue.title}” with \`openhands\` as @${DEMO_ISSUE.user} → ` +
+      `webhook issues.labeled delivered to handsbot serve (${delivery.status}).`,
   );
   if (delivery.status !== 200)
     throw new Error(`the web process answered ${delivery.status}: ${delivery.body}`);
