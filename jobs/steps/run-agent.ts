@@ -109,7 +109,12 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentOutput> {
       await conversation.decide(decision);
       state = await conversation.run(input.signal);
     }
-    if (input.signal.aborted) throw new JobCancelledError(String(input.signal.reason ?? 'stopped'));
+    if (input.signal.aborted) {
+      const reason = String(input.signal.reason ?? 'stopped');
+      // Recorded, so the tracking comment says stopped and nothing ever resumes the run.
+      await conversation.stop(reason);
+      throw new JobCancelledError(reason);
+    }
     if (input.drain.aborted && (state.status === 'paused' || state.status === 'waiting_for_confirmation')) {
       throw new JobDrainingError('run-agent');
     }

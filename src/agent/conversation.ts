@@ -93,6 +93,18 @@ export class Conversation {
     return this.log.subscribe(listener);
   }
 
+  /**
+   * Ends the run for good (someone said `/agent stop`): a `Cancelled` error in the log, so a later
+   * resume or replay sees a finished run, not a paused one to carry on. Call it once `run` returned.
+   */
+  async stop(reason: string): Promise<RunState> {
+    if (TERMINAL_STATUSES.has(this.state.status)) return this.state;
+    await this.log.append([
+      { kind: 'conversation_error', source: 'user', code: 'Cancelled', detail: reason },
+    ]);
+    return this.state;
+  }
+
   /** Asks the loop to stop at the next step boundary; `run` resolves with status `paused`. */
   pause(reason = 'paused'): void {
     this.pauseRequested = reason;

@@ -98,6 +98,41 @@ describe('interrupting a run', () => {
     }
   });
 
+  it('stops for good when told to: the log ends Cancelled and running it again asks the model nothing', async () => {
+    const repo = await createBuggyRepo();
+    server = await startScriptedLlmServer([
+      { toolCalls: [{ name: 'terminal', arguments: { command: 'echo one' } }] },
+      { toolCalls: [{ name: 'finish', arguments: { message: 'done' } }] },
+    ]);
+    const store = createInMemoryEventStore();
+    const { conversation, workspace } = await startScriptedConversation({
+      provider: 'openai',
+      server,
+      repo,
+      store,
+    });
+    try {
+      const unsubscribe = conversation.subscribe((event) => {
+        if (event.kind === 'observation') conversation.pause('stopping');
+      });
+      await conversation.run();
+      unsubscribe();
+      const stopped = await conversation.stop('stopped by @maintainer');
+      expect(stopped).toMatchObject({
+        status: 'error',
+        error: { code: 'Cancelled', detail: 'stopped by @maintainer' },
+      });
+      expect((await conversation.run()).status).toBe('error');
+      // Stopping twice records nothing more.
+      const events = conversation.events().length;
+      await conversation.stop('again');
+      expect(conversation.events()).toHaveLength(events);
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      await workspace.close();
+    }
+  });
+
   it('pauses at the next step boundary when asked, and goes on from there', async () => {
     const repo = await createBuggyRepo();
     server = await startScriptedLlmServer([
