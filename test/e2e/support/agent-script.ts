@@ -48,6 +48,11 @@ export function taskMessage(request: RecordedRequest): string {
   return anthropic ? textOf(anthropic.content) : '';
 }
 
+/** How many runs asked the model their first question with a task containing `text`. */
+export function runsStarted(requests: readonly RecordedRequest[], text: string): number {
+  return requests.filter((r) => assistantTurns(r) === 0 && taskMessage(r).includes(text)).length;
+}
+
 function assistantTurns(request: RecordedRequest): number {
   const messages: readonly { role: string }[] = request.openai?.messages ?? request.anthropic?.messages ?? [];
   return messages.filter((m) => m.role === 'assistant').length;
