@@ -13,10 +13,13 @@ import { DemoSetupError } from './setup-error.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** `npm run demo` as a newcomer runs it; on a timeout it gets Ctrl-C, so it still cleans up. */
-async function runDemo(timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function runDemo(
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn('npm', ['run', '--silent', 'demo'], {
     cwd: ROOT,
-    env: process.env,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so a timeout interrupts the whole tree as a terminal's Ctrl-C would.
     detached: true,
@@ -73,6 +76,29 @@ describe('npm run demo', () => {
     expect(pids).toHaveLength(2);
     expect(pids.filter(alive)).toEqual([]);
   }, 180_000);
+});
+
+describe('npm run demo on a machine that lacks something', () => {
+  it('says how to start Docker when the engine does not answer, and exits non-zero', async () => {
+    const { code, stdout, stderr } = await runDemo(30_000, {
+      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain('Docker is not reachable at unix:///nonexistent/docker.sock');
+    expect(stderr).toMatch(/systemctl start docker.*\n.*dockerd > \/tmp\/dockerd\.log/);
+    expect(stdout).not.toContain('Started the GitHub stand-in');
+  });
+
+  it('says the sandbox image is missing instead of starting anything', async () => {
+    const { code, stdout, stderr } = await runDemo(30_000, {
+      HANDSBOT_SANDBOX_IMAGE: 'registry.invalid/no-such-sandbox:1',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'The sandbox image registry.invalid/no-such-sandbox:1 (HANDSBOT_SANDBOX_IMAGE) is missing',
+    );
+    expect(stdout).not.toContain('Started the GitHub stand-in');
+  });
 });
 
 describe('the demo Redis', () => {

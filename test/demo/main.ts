@@ -40,19 +40,27 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const out = createPrinter();
+  // After Ctrl-C the walkthrough may still be half-way through a step: it goes on quietly until stopped.
+  let quiet = false;
+  const out = createPrinter((text) => {
+    if (!quiet) process.stdout.write(text);
+  });
   const began = Date.now();
   // One promise for Ctrl-C / SIGTERM: it ends the walkthrough early, or the --keep wait as intended.
   const stopped = new Promise<string>((resolve) => {
     const stop = (signal: string) => {
+      quiet = true;
       process.stderr.write(`\n${signal}: stopping everything the demo started…\n`);
       resolve(signal);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  let redis: DemoRedis | undefined;
+  // Promises, not values: Ctrl-C during start-up must still stop what is halfway up.
+  let redisStarting: Promise<DemoRedis> | undefined;
+  let envStarting: Promise<E2eEnvironment> | undefined;
   let env: E2eEnvironment | undefined;
+  let walkedThrough = false;
   let code = 0;
 
   out.line('handsbot demo: label an issue, get a pull request. Everything runs on this machine:');
@@ -62,13 +70,14 @@ async function main(argv: string[]): Promise<number> {
   out.line();
   try {
     const walk = async () => {
-      redis = await ensureRedis();
+      redisStarting = ensureRedis();
+      const redis = await redisStarting;
       out.step(
         redis.startedByDemo
           ? `Started redis-server at ${redis.url} for the job queue (the demo stops it again at the end).`
           : `Redis answers at ${redis.url}; the job queue uses it under a prefix of its own.`,
       );
-      const sandbox = await ensureSandbox(process.env, (text) => out.note(text));
+      const sandbox = await ensureSandbox((text) => out.note(text));
       out.step(
         `Docker answers; the sandbox image is ${sandbox.image}${sandbox.built ? ' (built just now)' : ''}.`,
       );
@@ -78,7 +87,8 @@ async function main(argv: string[]): Promise<number> {
       process.env.HANDSBOT_SANDBOX_IMAGE = sandbox.image;
       const turns: NarratedTurn[] = [];
       const startAt = Date.now();
-      env = await startE2eEnvironment({ scenarios: [narrated(FIX_ADD, (turn) => turns.push(turn))] });
+      envStarting = startE2eEnvironment({ scenarios: [narrated(FIX_ADD, (turn) => turns.push(turn))] });
+      env = await envStarting;
       describeServices(env, out, Date.now() - startAt);
 
       const labelledAt = Date.now();
@@ -87,6 +97,7 @@ async function main(argv: string[]): Promise<number> {
       printOutcome(env, result, out);
       out.line(`Time: ${seconds(Date.now() - began)} in all, ${seconds(flow)} from label to finished run.`);
       printClosing(out);
+      walkedThrough = true;
       if (keep) await keepRunning(env, { redisUrl: redis.url, runId: result.job?.runId }, out, stopped);
     };
     await Promise.race([
@@ -99,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
     code = 1;
     if (error instanceof Interrupted) {
       // In --keep mode this is how it is meant to end; earlier it cuts the walkthrough short.
-      code = keep && env ? 0 : 130;
+      code = keep && walkedThrough ? 0 : 130;
     } else if (error instanceof DemoSetupError) {
       process.stderr.write(`\n${error.message}\n`);
     } else {
@@ -107,7 +118,7 @@ async function main(argv: string[]): Promise<number> {
       if (env) process.stderr.write(`\n${env.diagnostics()}\n`);
     }
   } finally {
-    await shutDown(env, redis, out);
+    await shutDown(envStarting, redisStarting);
   }
   return code;
 }
@@ -129,8 +140,14 @@ function describeServices(env: E2eEnvironment, out: DemoPrinter, tookMs: number)
   );
 }
 
-async function shutDown(env: E2eEnvironment | undefined, redis: DemoRedis | undefined, out: DemoPrinter) {
+async function shutDown(
+  envStarting: Promise<E2eEnvironment> | undefined,
+  redisStarting: Promise<DemoRedis> | undefined,
+) {
   const parts: string[] = [];
+  // A start that failed has cleaned up after itself; one still going is waited for, then stopped.
+  const env = await envStarting?.catch(() => undefined);
+  const redis = await redisStarting?.catch(() => undefined);
   if (env) {
     // Processes (a worker removes its sandboxes on SIGTERM), Redis keys, LLM, stand-in, data dir.
     await env.close();
@@ -140,7 +157,7 @@ async function shutDown(env: E2eEnvironment | undefined, redis: DemoRedis | unde
     await redis.stop();
     parts.push(`the redis-server the demo started (${redis.url})`);
   }
-  if (parts.length > 0) out.line(`\nShut down ${parts.join('; ')}.`);
+  if (parts.length > 0) process.stdout.write(`\nShut down ${parts.join('; ')}.\n`);
 }
 
 // process.exit: a walkthrough cut short by Ctrl-C may still hold timers and sockets.

@@ -19,9 +19,10 @@ export interface DemoSandbox {
  * stops with the command, since building needs root and a few minutes the reader should choose to spend.
  */
 export async function ensureSandbox(
-  env: NodeJS.ProcessEnv = process.env,
   progress: (text: string) => void = () => undefined,
 ): Promise<DemoSandbox> {
+  // dockerode finds the engine through this process's DOCKER_HOST, so everything else is read from there too.
+  const env = process.env;
   const docker = new Docker();
   await pingDocker(docker, env.DOCKER_HOST ?? 'unix:///var/run/docker.sock');
   const image = env.HANDSBOT_SANDBOX_IMAGE ?? defaultSandboxImage();
