@@ -77,7 +77,11 @@ async function decide(data: ControlJobData, deps: ControlJobDeps, logger: Logger
   }
 }
 
-/** A job still waiting (or in retry backoff) is removed so its target frees at once. */
+/**
+ * A job still waiting (or in retry backoff) is removed so its target frees at once. Triggers that
+ * queued up behind it are stopped with it (the run worker drops them too when the stop reaches a job
+ * as it starts): left in place, the next trigger recorded on the removed job would requeue them.
+ */
 async function removeIfNotStarted(queue: RunQueue, jobId: string, logger: Logger): Promise<void> {
   const job = await queue.runs.getJob(jobId);
   if (!job) return;
@@ -88,5 +92,7 @@ async function removeIfNotStarted(queue: RunQueue, jobId: string, logger: Logger
   } catch (error) {
     // It became active in between: the cancel mailbox stops it as it starts.
     logger.debug({ err: error, jobId }, 'could not remove the stopped job; it will stop as it starts');
+    return;
   }
+  await queue.takeFollowUps(jobId);
 }

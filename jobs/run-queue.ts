@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { type JobState, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { FollowUps } from './follow-ups.js';
 import { type JobData, jobDataSchema } from './job-data.js';
@@ -11,6 +11,12 @@ export interface EnqueueResult {
   status: EnqueueStatus;
   /** The job that carries this trigger: the new one, or the one already queued or running. */
   jobId: string;
+}
+
+/** A follow-up queued again after the job holding it finished for good, and what became of it. */
+export interface RequeuedFollowUp {
+  data: JobData;
+  result: EnqueueResult;
 }
 
 export interface RunQueueOptions {
@@ -38,6 +44,12 @@ const DAY_S = 24 * 60 * 60;
  * waiting, delayed or active instead of adding a second. That second trigger is kept as a follow-up
  * for the running job to acknowledge. Job ids are per delivery, so a finished job kept for inspection
  * never blocks the next trigger on its target.
+ *
+ * A follow-up can arrive after the job's final report took its follow-ups but before BullMQ marks
+ * the job done: nobody would ever see it. So follow-ups still there once the job is done for good are
+ * queued again as runs of their own (`requeueFollowUpsIfFinished`), by whichever side comes last: the
+ * worker when the job finishes, or `add` right after recording one on a job that has meanwhile
+ * finished. Taking follow-ups is atomic, so only one side queues each.
  */
 export class RunQueue {
   readonly runs: Queue;
@@ -82,7 +94,7 @@ export class RunQueue {
     }
     const data = parsed.data;
     // Remembered apart from the job, which may already be removed when a redelivery comes.
-    const seenKey = `${this.prefix}:handsbot-triggers:${this.jobIdFor(data)}`;
+    const seenKey = this.seenKey(data);
     const fresh = await this.redis.set(seenKey, '', 'EX', TRIGGER_TTL_S, 'NX');
     if (fresh === null) {
       const seen = await this.redis.get(seenKey);
@@ -104,6 +116,29 @@ export class RunQueue {
     return this.followUps.take(jobId);
   }
 
+  /**
+   * Once `jobId` is done for good (completed, failed with no attempt left, or removed), takes the
+   * follow-ups still recorded for it and queues them as runs of their own: they came after its run
+   * reported, so they are new requests. The first becomes the new run and the others collapse into it
+   * as its follow-ups, through the usual deduplication. A job that is queued, running, or waiting to
+   * retry keeps its follow-ups (its own report takes them) and nothing happens.
+   */
+  async requeueFollowUpsIfFinished(jobId: string): Promise<RequeuedFollowUp[]> {
+    if (!isDoneForGood(await this.runs.getJobState(jobId))) return [];
+    const followUps = await this.followUps.take(jobId);
+    const [first] = followUps;
+    if (!first) return [];
+    await this.releaseStaleTarget(first, jobId);
+    const requeued: RequeuedFollowUp[] = [];
+    for (const data of followUps) {
+      const result = await this.add(data);
+      // A redelivery of the trigger now finds the job that carries it.
+      await this.redis.set(this.seenKey(data), result.jobId, 'EX', TRIGGER_TTL_S);
+      requeued.push({ data, result });
+    }
+    return requeued;
+  }
+
   /** The run job currently holding `target` (waiting, delayed or active), if any. */
   async activeRunJobId(target: Pick<JobData, 'repository' | 'number'>): Promise<string | null> {
     return this.runs.getDeduplicationJobId(runDeduplicationId(target));
@@ -116,6 +151,21 @@ export class RunQueue {
 
   private jobIdFor(data: JobData): string {
     return data.type === 'run' ? runJobId(data) : controlJobId(data);
+  }
+
+  private seenKey(data: JobData): string {
+    return `${this.prefix}:handsbot-triggers:${this.jobIdFor(data)}`;
+  }
+
+  /**
+   * BullMQ deletes a job's deduplication key when the job finishes, so this is only a guard: a key
+   * still naming the finished job would collapse its requeued follow-ups back into it, where they
+   * would be recorded, found finished, and requeued again without end. Deleted only if it still names
+   * that job, so a newer holder of the target keeps its key.
+   */
+  private async releaseStaleTarget(target: JobData, finishedJobId: string): Promise<void> {
+    const key = `${this.runs.keys.de}:${runDeduplicationId(target)}`;
+    await this.redis.eval(DELETE_IF_EQUAL, 1, key, finishedJobId);
   }
 
   private async add(data: JobData): Promise<EnqueueResult> {
@@ -132,6 +182,19 @@ export class RunQueue {
     if (job.id === jobId) return { status: 'queued', jobId };
     const existing = job.id ?? jobId;
     await this.followUps.record(existing, data);
-    return { status: 'already_running', jobId: existing };
+    // BullMQ named the holder while it was live, but it may have finished since, its worker's look at
+    // its follow-ups already done: then nobody else will see this one, and it is queued here.
+    const requeued = await this.requeueFollowUpsIfFinished(existing);
+    const mine = requeued.find((r) => this.jobIdFor(r.data) === jobId);
+    return mine ? mine.result : { status: 'already_running', jobId: existing };
   }
 }
+
+/** A job in one of these states never runs again, so nothing of its own will take its follow-ups. */
+function isDoneForGood(state: JobState | 'unknown'): boolean {
+  // `failed` is final: a failed attempt with attempts left waits in `delayed` (or `waiting`).
+  // `unknown`: the job was removed (a stop before it started, or kept-job trimming).
+  return state === 'completed' || state === 'failed' || state === 'unknown';
+}
+
+const DELETE_IF_EQUAL = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;

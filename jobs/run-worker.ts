@@ -9,13 +9,16 @@ import { InstallationSlots } from './installation-slots.js';
 import { jobDataSchema } from './job-data.js';
 import { JobCancelledError, JobDrainingError, TransientJobError } from './job-errors.js';
 import { RUN_QUEUE_NAME, runIdForJob } from './job-ids.js';
+import { requeueLateFollowUps } from './requeue-late-follow-ups.js';
 import type { RunJobContext, RunJobProcessor, RunJobProgress, RunJobResult } from './run-job-context.js';
-import { DEFAULT_QUEUE_PREFIX } from './run-queue.js';
+import { DEFAULT_QUEUE_PREFIX, type RunQueue } from './run-queue.js';
 
 export interface RunWorkerOptions {
   /** A connection from `connectRedis` (shared; closing the worker does not close it). */
   connection: Redis;
   prefix?: string;
+  /** The queue on the same prefix: triggers that came after a job's final report go back into it. */
+  queue: Pick<RunQueue, 'requeueFollowUpsIfFinished'>;
   processor: RunJobProcessor;
   /** Jobs this worker runs at once. */
   concurrency?: number;
@@ -102,7 +105,10 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
     try {
       const cancelled = await channel.cancelReason(jobId);
       if (cancelled !== null) {
-        logger.info({ reason: cancelled }, 'run stopped before it started');
+        // Triggers that queued up behind this run are stopped with it, as they are when the stop
+        // removes a job still waiting; only those that come after this job ends make a new run.
+        const dropped = await followUps.take(jobId);
+        logger.info({ reason: cancelled, droppedFollowUps: dropped.length }, 'run stopped before it started');
         return { outcome: 'cancelled', runId, message: cancelled } satisfies RunJobResult;
       }
       const resume = isProgress(job.progress);
@@ -172,6 +178,7 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
   });
   worker.on('error', (error) => options.logger.error({ err: error }, 'run worker error'));
   worker.on('stalled', (jobId) => options.logger.warn({ jobId }, 'job stalled; it will be picked up again'));
+  const lateFollowUps = requeueLateFollowUps({ worker, queue: options.queue, logger: options.logger });
 
   const unsubscribe = await channel.subscribe((message) => {
     if (message.type === 'cancel') {
@@ -215,6 +222,8 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
       drainController.abort(new Error('worker shutting down'));
       try {
         await worker.close();
+        // The jobs that ended during the close may still be handing their late follow-ups on.
+        await lateFollowUps.settled();
       } finally {
         await unsubscribe();
       }

@@ -47,6 +47,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   const runWorker = await startRunWorker({
     connection: redis,
     prefix: jobs.queuePrefix,
+    queue,
     processor: options.processor,
     concurrency: jobs.concurrency,
     perInstallationLimit: jobs.perInstallationLimit,

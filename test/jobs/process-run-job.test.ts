@@ -181,6 +181,7 @@ async function startPipelineWorker(
   const handle = await startRunWorker({
     connection: fx.redis,
     prefix: fx.prefix,
+    queue: fx.queue,
     processor,
     logger: quietLogger,
   });

@@ -21,6 +21,7 @@ async function runWorker(
   const handle = await startRunWorker({
     connection: fx.redis,
     prefix: fx.prefix,
+    queue: fx.queue,
     processor,
     logger: quietLogger,
     installationRetryDelayMs: 100,

@@ -71,6 +71,7 @@ async function secondWorker() {
   const handle = await startRunWorker({
     connection: fx.redis,
     prefix: fx.prefix,
+    queue: fx.queue,
     logger: quietLogger,
     lockDurationMs: LOCK_MS,
     stalledIntervalMs: 500,

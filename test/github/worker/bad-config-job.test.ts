@@ -76,6 +76,7 @@ describe('a run job on a repository whose .github/openhands.yml is invalid', () 
     const handle = await startRunWorker({
       connection: fx.redis,
       prefix: fx.prefix,
+      queue: fx.queue,
       processor,
       logger: quietLogger,
     });

@@ -51,7 +51,13 @@ describe('a run job for a label that is not the repository’s trigger label', (
       ports: { github: adapter(), workspaces },
       identity: { name: 'handsbot[bot]', email: '1+handsbot[bot]@users.noreply.github.com' },
     });
-    const handle = await startRunWorker({ connection: fx.redis, prefix: fx.prefix, processor, logger });
+    const handle = await startRunWorker({
+      connection: fx.redis,
+      prefix: fx.prefix,
+      queue: fx.queue,
+      processor,
+      logger,
+    });
     fx.onCleanup(() => handle.close());
 
     const data = issueJob({ trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'bug' } });
