@@ -44,6 +44,12 @@ export class Conversation {
   private readonly view: ConversationView;
   private readonly scratch = new Map<string, unknown>();
   private pauseRequested: string | null = null;
+  /**
+   * Set when `resume` finds actions with no observation in a run that was not paused: the process
+   * died while running them (or just before). Whether they took effect is unknown, so they are
+   * reported back to the agent instead of being run a second time.
+   */
+  private cutOffByCrash = false;
 
   private constructor(
     private readonly log: RunLog,
@@ -74,7 +80,9 @@ export class Conversation {
   static async resume(options: Omit<StartOptions, 'task' | 'sender' | 'settings'>): Promise<Conversation> {
     const log = await RunLog.open(options.store, options.runId, options.deps);
     if (log.state.settings === null) throw new Error(`run ${options.runId} has no run_started event`);
-    return new Conversation(log, options.agent, options.workspace, options.deps);
+    const conversation = new Conversation(log, options.agent, options.workspace, options.deps);
+    conversation.cutOffByCrash = log.state.status === 'running' && log.state.pendingActions.length > 0;
+    return conversation;
   }
 
   get state(): RunState {
@@ -261,14 +269,20 @@ export class Conversation {
 
   /** After an interrupt, actions cut off mid-way are not run again blindly: the LLM is told instead. */
   private async rejectInterruptedActions(): Promise<void> {
-    if (this.state.pauseReason !== 'interrupted' || this.state.pendingActions.length === 0) return;
+    const interrupted = this.state.pauseReason === 'interrupted';
+    const crashed = this.cutOffByCrash;
+    this.cutOffByCrash = false;
+    if ((!interrupted && !crashed) || this.state.pendingActions.length === 0) return;
+    const reason = interrupted
+      ? 'the run was interrupted before this action finished'
+      : 'the run stopped unexpectedly while this action was running or about to run, so it may or may not have taken effect; check before running it again';
     await this.log.append(
       this.state.pendingActions.map((action: ActionEvent) => ({
         kind: 'user_reject',
         source: 'environment',
         actionId: action.id,
         toolCallId: action.toolCallId,
-        reason: 'the run was interrupted before this action finished',
+        reason,
         rejectedBy: 'interrupt',
       })),
     );

@@ -98,6 +98,52 @@ describe('interrupting a run', () => {
     }
   });
 
+  it('reports back, on resume after a crash, an action that was running when the process died, instead of running it again', async () => {
+    const repo = await createBuggyRepo();
+    server = await startScriptedLlmServer([
+      (request) => ({
+        toolCalls: [{ name: 'finish', arguments: { message: `${lastToolResult(request)?.content}` } }],
+      }),
+    ]);
+    const store = createInMemoryEventStore();
+    // A log that ends with an action and nothing after it, as a worker killed mid-command leaves it.
+    const h = new History('run-crashed').start({ workspace: { kind: 'local', root: repo } });
+    h.add({
+      kind: 'action',
+      source: 'agent',
+      thought: '',
+      toolName: 'terminal',
+      toolCallId: 'call_cut',
+      arguments: { command: 'echo once >> appended.txt' },
+      securityRisk: 'LOW',
+      verdict: { risk: 'LOW', reasons: [] },
+      llmResponseId: 'r1',
+    });
+    await store.append('run-crashed', h.events);
+    const { agent, workspace } = await startScriptedConversation({ provider: 'openai', server, repo, store });
+    try {
+      const resumed = await Conversation.resume({
+        store,
+        runId: 'run-crashed',
+        agent,
+        workspace,
+        deps: { outputDir: path.join(repo, '..', 'out') },
+      });
+      expect(resumed.state).toMatchObject({
+        status: 'running',
+        pendingActions: [{ toolCallId: 'call_cut' }],
+      });
+      const state = await resumed.run();
+      expect(state.finishMessage).toMatch(
+        /^Action rejected: the run stopped unexpectedly while this action was running/,
+      );
+      expect(state.finishMessage).toContain('may or may not have taken effect');
+      expect(existsSync(path.join(repo, 'appended.txt'))).toBe(false);
+    } finally {
+      await workspace.close();
+    }
+  });
+
   it('stops for good when told to: the log ends Cancelled and running it again asks the model nothing', async () => {
     const repo = await createBuggyRepo();
     server = await startScriptedLlmServer([
