@@ -3,9 +3,13 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
 import type { Logger } from 'pino';
-import { createDockerWorkspace, type SandboxLimits } from '../../src/workspace/docker/index.js';
+import {
+  createDockerWorkspace,
+  removeRunSandboxes,
+  type SandboxLimits,
+} from '../../src/workspace/docker/index.js';
 import { GitCommandError, type MirrorCache } from '../../src/workspace/git/index.js';
-import { type NetworkPolicy, provisionEgress } from '../../src/workspace/network/index.js';
+import { type NetworkPolicy, provisionEgress, reapEgress } from '../../src/workspace/network/index.js';
 import { formatRepoInstructions } from '../../src/workspace/repo-instructions/format-repo-instructions.js';
 import { readRepoInstructions } from '../../src/workspace/repo-instructions/read-repo-instructions.js';
 import type { Workspace } from '../../src/workspace/workspace.js';
@@ -69,6 +73,15 @@ export function createDockerWorkspaceProvider(options: DockerWorkspaceProviderOp
         } catch (error) {
           throw classifyGitFailure(error);
         }
+      }
+
+      if (resume) {
+        // This worker holds the run now: a sandbox, relay or network of it is a dead worker's, and
+        // the network's name would clash with the one made below.
+        const removed = await removeRunSandboxes(options.docker, runId);
+        await reapEgress({ docker: options.docker, logger: log, isActive: (id) => id !== runId });
+        if (removed.length > 0)
+          log.warn({ removed }, 'removed the sandbox a stopped worker left for this run');
       }
 
       let workspace: Workspace | undefined;

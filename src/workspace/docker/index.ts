@@ -11,6 +11,7 @@ export {
   type ReapedSandbox,
   type ReapOrphansOptions,
   reapOrphans,
+  removeRunSandboxes,
   startOrphanReaper,
 } from './reap-orphans.js';
 export { SandboxUnavailableError } from './sandbox-container.js';

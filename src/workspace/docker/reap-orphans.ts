@@ -107,3 +107,27 @@ export function startOrphanReaper(options: OrphanReaperOptions): OrphanReaper {
 function isNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'statusCode' in error && error.statusCode === 404;
 }
+
+/**
+ * Removes every sandbox of `runId`, whichever worker made it. Only for a caller that holds the run
+ * (its job lock): any sandbox of the run is then a dead worker's, and would otherwise live on until
+ * its deadline, since the reaper spares other workers' containers.
+ */
+export async function removeRunSandboxes(docker: Dockerode, runId: string): Promise<string[]> {
+  const containers = await docker.listContainers({
+    all: true,
+    filters: { label: [`${LABELS.sandbox}=true`, `${LABELS.runId}=${runId}`] },
+  });
+  const removed: string[] = [];
+  for (const info of containers) {
+    const gone = await docker
+      .getContainer(info.Id)
+      .remove({ force: true })
+      .then(
+        () => true,
+        (error: unknown) => !isNotFound(error) && Promise.reject(error),
+      );
+    if (gone) removed.push(info.Id);
+  }
+  return removed;
+}

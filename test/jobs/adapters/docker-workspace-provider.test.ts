@@ -84,7 +84,7 @@ const task: RunTask = {
   draft: true,
 };
 
-function provider() {
+function provider(workerId = worker) {
   return createDockerWorkspaceProvider({
     docker: docker.docker,
     image: docker.image,
@@ -92,7 +92,7 @@ function provider() {
     checkoutsDir: path.join(tmp, 'checkouts'),
     gitBaseUrl: server.url,
     installationToken: async () => TOKEN,
-    workerId: worker,
+    workerId,
     networkPolicy: { mode: 'none' },
     logger: pino({ level: 'silent' }),
   });
@@ -130,6 +130,26 @@ describe('the Docker workspace provider', () => {
       expect(second.baseCommit).toBe(first.baseCommit);
     } finally {
       await second.release({ final: true });
+    }
+  });
+
+  it('on resume, removes the sandbox and network a dead worker left for the run before making its own', async () => {
+    const signal = new AbortController().signal;
+    const runId = `run-${randomBytes(4).toString('hex')}`;
+    const open = { ...task, repoSettings: { network: { mode: 'open' as const } } };
+    // The first worker "dies": it never releases its sandbox or the run's network.
+    const deadWorker = testWorkerId();
+    await provider(deadWorker).prepare({ runId, data, task: open, resume: false, signal });
+    expect(await listWorkerContainers(docker.docker, deadWorker)).toHaveLength(1);
+
+    const resumed = await provider().prepare({ runId, data, task: open, resume: true, signal });
+    try {
+      expect(await listWorkerContainers(docker.docker, deadWorker)).toEqual([]);
+      expect(await listWorkerContainers(docker.docker, worker)).toHaveLength(1);
+      expect((await resumed.workspace.exec('echo alive')).output).toContain('alive');
+    } finally {
+      await resumed.release({ final: true });
+      await removeWorkerContainers(docker.docker, deadWorker);
     }
   });
 
