@@ -9,8 +9,8 @@ beforeAll(async () => {
   env = await startE2eEnvironment({ scenarios: [FIX_ADD] });
 }, 120_000);
 
-afterEach((ctx) => {
-  if (ctx.task.result?.state === 'fail') console.error(env?.diagnostics());
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail') console.error(await env?.diagnostics());
 });
 
 afterAll(async () => {

@@ -53,7 +53,7 @@ export function runsStarted(requests: readonly RecordedRequest[], text: string):
   return requests.filter((r) => assistantTurns(r) === 0 && taskMessage(r).includes(text)).length;
 }
 
-function assistantTurns(request: RecordedRequest): number {
+export function assistantTurns(request: RecordedRequest): number {
   const messages: readonly { role: string }[] = request.openai?.messages ?? request.anthropic?.messages ?? [];
   return messages.filter((m) => m.role === 'assistant').length;
 }

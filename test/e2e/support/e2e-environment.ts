@@ -5,6 +5,8 @@ import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
 import type { Redis } from 'ioredis';
+import type { RunEvent } from '../../../src/events/event.js';
+import { createRedisEventStore } from '../../../src/events/redis-event-store.js';
 import { LABELS } from '../../../src/workspace/docker/index.js';
 import type { GitHubStandin } from '../../github-standin/create-github-standin.js';
 import { APP_ID, APP_PRIVATE_KEY, FULL, git, standinWithRepo } from '../../github-standin/standin-fixture.js';
@@ -45,8 +47,10 @@ export interface E2eEnvironment {
   botComments(number: number): StandinComment[];
   /** The app's tracking comment on an issue or PR, once there is one with `text` in it. */
   trackingComment(number: number, text?: string | RegExp, timeoutMs?: number): Promise<StandinComment>;
-  /** What to look at when a test fails: each process's last log lines, the app's comments, the LLM's requests. */
-  diagnostics(): string;
+  /** What to look at when a test fails: each process's last log lines, the app's comments, the runs' events. */
+  diagnostics(): Promise<string>;
+  /** A run's event log, as the workers share it (the redis event store). */
+  runEvents(runId: string): Promise<RunEvent[]>;
   /** Sandbox containers the workers have on the engine (all states). */
   sandboxes(): Promise<Dockerode.ContainerInfo[]>;
   close(): Promise<void>;
@@ -108,10 +112,12 @@ export async function startE2eEnvironment(options: E2eOptions): Promise<E2eEnvir
     ...options.workerEnv,
   };
 
+  const store = createRedisEventStore({ redis, prefix: queuePrefix });
   const started: HandsbotProcess[] = [];
   const workers: HandsbotProcess[] = [];
   const cleanups: (() => Promise<unknown>)[] = [
     () => redis.quit(),
+    () => store.close(),
     () => deleteKeysWithPrefix(redis, queuePrefix),
     () => llm.close(),
     () => standin.close(),
@@ -182,8 +188,16 @@ export async function startE2eEnvironment(options: E2eOptions): Promise<E2eEnvir
           },
         ),
       sandboxes: () => listSandboxes(docker, workers),
-      diagnostics: () =>
-        [
+      runEvents: (runId) => store.read(runId),
+      diagnostics: async () => {
+        const runs = await redis.smembers(`${queuePrefix}:runs`);
+        const logs = await Promise.all(
+          runs.map(async (runId) => {
+            const events = await store.read(runId);
+            return `${runId}: ${events.map(describeEvent).join(', ')}`;
+          }),
+        );
+        return [
           ...started.map(
             (p) =>
               `--- handsbot ${p.command} (pid ${p.pid}) ---\n${p.output().split('\n').slice(-60).join('\n')}`,
@@ -192,14 +206,31 @@ export async function startE2eEnvironment(options: E2eOptions): Promise<E2eEnvir
           ...[...repo.items.values()].flatMap((i) =>
             i.comments.filter((c) => c.user.login === BOT).map((c) => `#${i.number}: ${c.body}`),
           ),
+          '--- event logs ---',
+          ...logs,
           `--- ${llm.requests.length} LLM requests, ${standin.violations.length} contract violations ---`,
           ...standin.violations.map((v) => JSON.stringify(v)),
-        ].join('\n'),
+        ].join('\n');
+      },
       close,
     };
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/** One event in a line: its seq, kind and what it is about. */
+function describeEvent(e: RunEvent): string {
+  switch (e.kind) {
+    case 'action':
+      return `${e.seq}:action(${e.id} ${e.toolName} ${JSON.stringify(e.arguments).slice(0, 60)})`;
+    case 'observation':
+      return `${e.seq}:observation(${e.actionId} exit ${e.exitCode})`;
+    case 'user_reject':
+      return `${e.seq}:reject(${e.actionId})`;
+    default:
+      return `${e.seq}:${e.kind}`;
   }
 }
 
