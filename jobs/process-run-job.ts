@@ -207,7 +207,8 @@ export function createRunJobProcessor(options: RunJobProcessorOptions): RunJobPr
         case 'skip': {
           // No report: a label that is not the trigger label must not make a comment or a reaction.
           // A trigger that arrived while this job held the target (`bug` and `openhands` put on at
-          // once) started no job of its own: it runs here, in this job's place (the log is empty).
+          // once) started no job of its own: it runs here, in this job's place (the log is empty),
+          // under this job's run id, which every port call is given rather than derives from data.
           const waiting = (await ctx.takeFollowUps()).filter((f): f is RunJobData => f.type === 'run');
           const [next, ...rest] = waiting;
           if (next) {

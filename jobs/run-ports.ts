@@ -106,8 +106,12 @@ export interface RunReport {
 }
 
 export interface RunGitHub {
-  /** Checks the sender's permission (PermanentJobError when refused) and reads the task. */
-  loadTask(data: RunJobData, signal: AbortSignal): Promise<RunTask>;
+  /**
+   * Checks the sender's permission (PermanentJobError when refused) and reads the task for run
+   * `runId`, the id every later call about this run passes: the pipeline's, never one derived again
+   * from `data` (a trigger run in a skipped job's place runs under that job's id).
+   */
+  loadTask(data: RunJobData, runId: string, signal: AbortSignal): Promise<RunTask>;
   /** 👀 and the tracking comment; finds its own on a retry (hidden marker), never posts a second. */
   startTracking(data: RunJobData, runId: string): Promise<void>;
   /**

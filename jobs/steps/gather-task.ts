@@ -14,7 +14,7 @@ export interface GatherTaskInput {
  * the tracking comment. A fork PR ends here: handsbot could do the work but never push it.
  */
 export async function gatherTask(input: GatherTaskInput): Promise<RunTask> {
-  const task = await input.github.loadTask(input.data, input.signal);
+  const task = await input.github.loadTask(input.data, input.runId, input.signal);
   if (task.fromFork) {
     throw new PermanentJobError(
       `#${task.number} is a pull request from a fork`,

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import { targetKey } from '../../../jobs/job-data.js';
-import { runIdForJob, runJobId } from '../../../jobs/job-ids.js';
 import type { RunJobData } from '../../../jobs/run-job-context.js';
 import type { RunGitHub, RunReport } from '../../../jobs/run-ports.js';
 import { initialRunState } from '../../agent/run-state.js';
@@ -56,8 +55,8 @@ export interface CreateRunGitHubOptions {
  */
 export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
   const { redact, logger, config } = options;
+  // Keyed by the run id the pipeline passes to every call, so all of them find the one record.
   const runs = new Map<string, RunRecord>();
-  const runIdOf = (data: RunJobData) => runIdForJob(runJobId(data));
   const runUrl = (runId: string) => (config.runUrl ? { runUrl: config.runUrl(runId) } : {});
   const render = (
     record: RunRecord,
@@ -80,8 +79,7 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
     });
 
   return {
-    async loadTask(data) {
-      const runId = runIdOf(data);
+    async loadTask(data, runId) {
       const octokit = await options.octokitFor(data.installationId);
       const earlier = async () => branchLabel(await options.readEvents(runId));
       const loaded = await loadRunTask({
@@ -100,6 +98,12 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
         events: [],
         followUps: [],
       };
+      if (loaded.kind === 'refused' && loaded.error.userMessage === '') {
+        // Not a trigger here (another label, someone else's PR): the job ends without a report, so
+        // a record would never be cleaned up. A trigger run in this job's place loads its own.
+        runs.delete(runId);
+        throw loaded.error;
+      }
       if (loaded.kind === 'refused') {
         runs.set(runId, {
           ...base,

@@ -13,6 +13,7 @@ import {
   mockRepoAndPermission,
   prJob,
   RUN_ID,
+  state,
   TRIGGERED_AT,
 } from './run-github-fixtures.js';
 
@@ -26,7 +27,7 @@ describe('createRunGitHub().loadTask', () => {
     mockRepoAndPermission('write');
     mockIssue();
     const refs = nock(API).get(branchRef(BRANCH)).reply(404, { message: 'Not Found' });
-    const task = await adapter().loadTask(issueJob(), signal);
+    const task = await adapter().loadTask(issueJob(), RUN_ID, signal);
     expect(task).toMatchObject({
       kind: 'issue',
       number: 12,
@@ -51,7 +52,7 @@ describe('createRunGitHub().loadTask', () => {
     const started = runStarted();
     add({ ...started, settings: { ...started.settings, labels: { branch: BRANCH } } });
     // No git/ref lookup: chooseBranchName would find the branch taken and pick `-try2`.
-    const task = await adapter({ events: { [RUN_ID]: events } }).loadTask(issueJob(), signal);
+    const task = await adapter({ events: { [RUN_ID]: events } }).loadTask(issueJob(), RUN_ID, signal);
     expect(task.pushBranch).toBe(BRANCH);
   });
 
@@ -68,7 +69,7 @@ describe('createRunGitHub().loadTask', () => {
       })
       .reply(201, { id: 1 });
     const github = adapter();
-    const error = await github.loadTask(issueJob(), signal).catch((e: unknown) => e);
+    const error = await github.loadTask(issueJob(), RUN_ID, signal).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentJobError);
     await github.report(issueJob(), {
       outcome: 'failed',
@@ -98,7 +99,7 @@ describe('createRunGitHub().loadTask', () => {
       .reply(200, { permission: 'write', role_name: 'write', user: { login: 'alice', type: 'User' } });
     mockIssue();
     nock(API).get(branchRef(BRANCH)).reply(404, { message: 'Not Found' });
-    const task = await adapter().loadTask(issueJob(), signal);
+    const task = await adapter().loadTask(issueJob(), RUN_ID, signal);
     expect(task.repoSettings).toMatchObject({
       maxIterations: 5,
       maxCostUsd: 0.5,
@@ -111,7 +112,7 @@ describe('createRunGitHub().loadTask', () => {
     mockRepoAndPermission('write');
     mockIssue();
     nock(API).get(branchRef(BRANCH)).reply(404, { message: 'Not Found' });
-    const task = await adapter().loadTask(issueJob(), signal);
+    const task = await adapter().loadTask(issueJob(), RUN_ID, signal);
     expect(task.repoSettings).toBeUndefined();
   });
 
@@ -126,7 +127,7 @@ describe('createRunGitHub().loadTask', () => {
       .reply(200, { number: 12, user: { login: 'alice', type: 'User' }, head: { ref: 'openhands/feature' } });
     const review = issueJob({ trigger: { kind: 'pr_review', prNumber: 12, reviewId: 900 } });
     const error = await adapter()
-      .loadTask(review, signal)
+      .loadTask(review, RUN_ID, signal)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentJobError);
     expect((error as PermanentJobError).userMessage).toBe('');
@@ -149,7 +150,7 @@ describe('createRunGitHub().loadTask', () => {
       .reply(200, { permission: 'write', role_name: 'write', user: { login: 'alice', type: 'User' } });
     mockPullRequest(false);
     const review = issueJob({ trigger: { kind: 'pr_review', prNumber: 12, reviewId: 900 } });
-    const task = await adapter().loadTask(review, signal);
+    const task = await adapter().loadTask(review, RUN_ID, signal);
     expect(task).toMatchObject({ kind: 'pull_request', pushBranch: 'feature/login' });
   });
 
@@ -166,7 +167,7 @@ describe('createRunGitHub().loadTask', () => {
       })
       .reply(201, { id: 2 });
     const error = await adapter()
-      .loadTask(issueJob(), signal)
+      .loadTask(issueJob(), RUN_ID, signal)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentJobError);
     expect(comment.split('\n')[0]).toBe(`<!-- handsbot:config=${RUN_ID} -->`);
@@ -188,7 +189,7 @@ describe('createRunGitHub().loadTask', () => {
       })
       .reply(201, { id: 3 });
     const error = await adapter()
-      .loadTask(issueJob({ deliveryId: 'd-2' }), signal)
+      .loadTask(issueJob({ deliveryId: 'd-2' }), 'run-42-12-delivery-d-2', signal)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentJobError);
     expect(comment).toContain('<!-- handsbot:config=run-42-12-delivery-d-2 -->');
@@ -204,7 +205,7 @@ describe('createRunGitHub().loadTask', () => {
       .post(COMMENTS)
       .reply(201, { id: 3 });
     await adapter()
-      .loadTask(issueJob(), signal)
+      .loadTask(issueJob(), RUN_ID, signal)
       .catch((e: unknown) => e);
     expect(posted.isDone()).toBe(true);
   });
@@ -218,7 +219,7 @@ describe('createRunGitHub().loadTask', () => {
       .reply(404, { message: 'Not Found' });
     const job = issueJob({ trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'bug' } });
     const error = await adapter()
-      .loadTask(job, signal)
+      .loadTask(job, RUN_ID, signal)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentJobError);
   });
@@ -231,7 +232,7 @@ describe('createRunGitHub().loadTask', () => {
     mockIssue();
     nock(API).get(branchRef(BRANCH)).reply(404, { message: 'Not Found' });
     const job = issueJob({ trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'Fix-Me' } });
-    const task = await adapter().loadTask(job, signal);
+    const task = await adapter().loadTask(job, RUN_ID, signal);
     expect(task).toMatchObject({ kind: 'issue', number: 12, pushBranch: BRANCH });
   });
 
@@ -239,7 +240,7 @@ describe('createRunGitHub().loadTask', () => {
     mockRepoConfig('triggerLabel: fix-me\n');
     // No permission check, no comment: nock refuses any request not mocked here.
     const error = await adapter()
-      .loadTask(issueJob(), signal)
+      .loadTask(issueJob(), RUN_ID, signal)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentJobError);
     expect((error as PermanentJobError).userMessage).toBe('');
@@ -274,7 +275,7 @@ describe('createRunGitHub().loadTask', () => {
         trigger: { kind: 'issue_labeled', issueNumber: 12, label },
       });
     const github = adapter();
-    await github.loadTask(job, signal);
+    await github.loadTask(job, RUN_ID, signal);
     // The run failed before tracking began: the report posts its one comment, then writes the outcome.
     await github.report(job, {
       outcome: 'failed',
@@ -287,10 +288,50 @@ describe('createRunGitHub().loadTask', () => {
     expect(body).not.toContain('@bob');
   });
 
+  it('keeps what it read under the run id it is given, not one derived from the trigger: the PR is based on that default branch', async () => {
+    // A trigger run in a skipped job's place runs under that job's id, not the one its data implies.
+    const runId = 'run-42-12-delivery-skipped-job';
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}`)
+      .reply(200, { default_branch: 'trunk' })
+      .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
+      .query({ ref: 'trunk' })
+      .reply(404, { message: 'Not Found' })
+      .get(`/repos/${OWNER}/${REPO}/collaborators/alice/permission`)
+      .reply(200, { permission: 'write', role_name: 'write', user: { login: 'alice', type: 'User' } })
+      .get(branchRef(BRANCH))
+      .reply(404, { message: 'Not Found' });
+    mockIssue();
+    // No second read of the repository: the base comes from what loadTask read for this run.
+    const created = nock(API)
+      .get(`/repos/${OWNER}/${REPO}/pulls`)
+      .query({ state: 'open', head: `${OWNER}:${BRANCH}` })
+      .reply(200, [])
+      .get(/\/contents\/.*(pull_request_template|PULL_REQUEST_TEMPLATE)\.md$/)
+      .query({ ref: 'trunk' })
+      .times(6)
+      .reply(404, { message: 'Not Found' })
+      .post(`/repos/${OWNER}/${REPO}/pulls`, (b: { base: string; head: string }) => b.base === 'trunk')
+      .reply(201, { number: 40, html_url: `https://github.com/${OWNER}/${REPO}/pull/40`, draft: true })
+      .post(`/repos/${OWNER}/${REPO}/pulls/40/requested_reviewers`)
+      .reply(201, {});
+    const github = adapter();
+    const job = issueJob({ deliveryId: 'd-follow-up' });
+    const task = await github.loadTask(job, runId, signal);
+    const pr = await github.openPullRequest({
+      data: job,
+      task,
+      branch: BRANCH,
+      state: { ...state({ finishMessage: 'Fixed.' }), runId },
+    });
+    expect(pr.number).toBe(40);
+    expect(created.isDone()).toBe(true);
+  });
+
   it('PR work checks out and pushes to the PR head; a fork PR is flagged', async () => {
     mockRepoAndPermission('write');
     mockPullRequest(true);
-    const task = await adapter().loadTask(prJob(), signal);
+    const task = await adapter().loadTask(prJob(), RUN_ID, signal);
     expect(task).toMatchObject({
       kind: 'pull_request',
       checkoutRef: 'feature/login',
@@ -305,7 +346,7 @@ describe('createRunGitHub().loadTask', () => {
   it('a 502 from GitHub is a transient failure (retried), not an internal error', async () => {
     nock(API).get(`/repos/${OWNER}/${REPO}`).reply(502, { message: 'Bad Gateway' });
     const error = await adapter()
-      .loadTask(issueJob(), signal)
+      .loadTask(issueJob(), RUN_ID, signal)
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'TransientJobError' });
   });

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PermanentJobError } from '../../../jobs/job-errors.js';
 import { createRunJobProcessor } from '../../../jobs/process-run-job.js';
 import type { WorkspaceProvider } from '../../../jobs/run-ports.js';
 import { startRunWorker } from '../../../jobs/run-worker.js';
@@ -8,7 +9,14 @@ import { loadConfig } from '../../../src/config/index.js';
 import { createInMemoryEventStore } from '../../../src/events/in-memory-event-store.js';
 import { createQueueFixture, waitFor } from '../../jobs/support.js';
 import { API, OWNER, REPO, useNock } from '../support/github-test-kit.js';
-import { adapter, COMMENTS, issueJob, mockRepoAndPermission } from './run-github-fixtures.js';
+import {
+  adapter,
+  branchRef,
+  COMMENTS,
+  issueJob,
+  mockIssue,
+  mockRepoAndPermission,
+} from './run-github-fixtures.js';
 
 /**
  * Every label reaches the queue (the web side cannot read a repository's own trigger label), so a
@@ -141,5 +149,98 @@ describe('a trigger that arrived while a skipped label job held the issue', () =
     }).catch((error: unknown) => error);
     expect(replies).toBe(1);
     expect(outcome).toMatchObject({ name: 'PermanentJobError' });
+  });
+
+  it('is tracked and reported under the skipped job’s run id, with what its own task load read', async () => {
+    const RUN = 'run-label-race';
+    const config = 'triggerLabel: fix-me\n';
+    // Both rounds read the repository (default branch `trunk`) and its `.github/openhands.yml`.
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}`)
+      .times(2)
+      .reply(200, { default_branch: 'trunk' })
+      .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
+      .query({ ref: 'trunk' })
+      .times(2)
+      .reply(200, {
+        type: 'file',
+        encoding: 'base64',
+        size: config.length,
+        content: Buffer.from(config).toString('base64'),
+      });
+    // The `fix-me` round: permission, the issue, a free branch name, then one tracking comment.
+    mockIssue();
+    const posted: string[] = [];
+    const edits: string[] = [];
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}/collaborators/alice/permission`)
+      .reply(200, { permission: 'write', role_name: 'write', user: { login: 'alice', type: 'User' } })
+      .get(branchRef('openhands/issue-12-login-button-broken'))
+      .reply(404, { message: 'Not Found' })
+      .post(`/repos/${OWNER}/${REPO}/issues/12/reactions`)
+      .reply(201, { id: 1 })
+      .get(COMMENTS)
+      .query(true)
+      .reply(200, [])
+      .post(COMMENTS, (b: { body: string }) => posted.push(b.body) > 0)
+      .reply(201, { id: 900 })
+      .patch(`/repos/${OWNER}/${REPO}/issues/comments/900`, (b: { body: string }) => edits.push(b.body) > 0)
+      .times(2)
+      .reply(200, { id: 900 });
+    const processor = createRunJobProcessor({
+      config: loadConfig({}),
+      store: createInMemoryEventStore(),
+      ports: {
+        github: adapter(),
+        workspaces: {
+          prepare: async ({ runId, task }) => {
+            expect(runId).toBe(RUN);
+            expect(task.defaultBranch).toBe('trunk');
+            throw new PermanentJobError('no disk left', 'The workspace could not be prepared.');
+          },
+        },
+      },
+      identity: { name: 'handsbot[bot]', email: '1+handsbot[bot]@users.noreply.github.com' },
+    });
+    const labelled = (login: string, id: number, label: string) =>
+      issueJob({
+        sender: { login, id },
+        deliveryId: `d-${login}`,
+        trigger: { kind: 'issue_labeled', issueNumber: 12, label },
+      });
+    // alice's `fix-me` runs in the `bug` job's place; carol's is acknowledged; bob's `openhands` is
+    // another label on this repository, so it is not.
+    const followUps = [
+      labelled('alice', 7, 'fix-me'),
+      labelled('carol', 9, 'FIX-ME'),
+      labelled('bob', 8, 'openhands'),
+    ];
+    const never = new AbortController().signal;
+    const outcome = await processor({
+      jobId: RUN,
+      runId: RUN,
+      data: labelled('dave', 10, 'bug'),
+      attempt: 1,
+      maxAttempts: 1,
+      resume: false,
+      stalled: false,
+      signal: never,
+      drain: never,
+      logger: pino({ level: 'silent' }),
+      reportProgress: async () => {},
+      waitForDecision: () => new Promise(() => {}),
+      takeFollowUps: async () => followUps.splice(0),
+      pendingFollowUps: async () => [...followUps],
+    }).catch((error: unknown) => error);
+
+    expect(outcome).toMatchObject({ name: 'PermanentJobError' });
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toContain(`handsbot:run=${RUN} `);
+    const report = edits.find((body) => body.includes('The workspace could not be prepared.'));
+    expect(report).toBeDefined();
+    expect(report).toContain(`handsbot:run=${RUN} `);
+    // The report rendered with the record the task load made: the repository's trigger label.
+    expect(report).toContain("`@carol`'s request was noted");
+    expect(report).not.toContain('@bob');
   });
 });
