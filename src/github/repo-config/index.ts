@@ -16,4 +16,9 @@ export {
   triggerPermissionLevelSchema,
 } from './repo-config.schema.js';
 export { RepoConfigError, type RepoConfigErrorKind, type RepoConfigProblem } from './repo-config-error.js';
-export { repoTriggerLabel } from './repo-trigger-label.js';
+export { type RepoConfigFile, repoConfigFileSchema } from './repo-config-file.schema.js';
+export {
+  type InstallationDefaults,
+  type RepoSettings,
+  resolveRepoSettings,
+} from './resolve-repo-settings.js';

@@ -1,8 +1,8 @@
 import type { GitHubClient } from '../ops/github-client.js';
 import { httpStatusOf } from '../ops/http-status-of.js';
 import { parseRepoConfig } from './parse-repo-config.js';
-import { type RepoConfig, repoConfigSchema } from './repo-config.schema.js';
 import { RepoConfigError } from './repo-config-error.js';
+import type { RepoConfigFile } from './repo-config-file.schema.js';
 
 export const REPO_CONFIG_PATH = '.github/openhands.yml';
 
@@ -17,7 +17,11 @@ export interface LoadRepoConfigOptions {
 }
 
 export interface LoadedRepoConfig {
-  readonly config: RepoConfig;
+  /**
+   * The settings the file sets, and only those (none without a file): what it leaves out is the
+   * installation's to decide (`resolveRepoSettings`), not the schema's defaults.
+   */
+  readonly config: RepoConfigFile;
   /** `defaults` when the repository has no config file. */
   readonly source: 'file' | 'defaults';
   /** The branch the file was read from: always the default branch. */
@@ -26,7 +30,7 @@ export interface LoadedRepoConfig {
 
 /**
  * Reads `.github/openhands.yml` from the **default branch**, never from a pull request's head: a PR
- * must not be able to widen its own network access or loosen confirmation. Missing file → defaults;
+ * must not be able to widen its own network access or loosen confirmation. Missing file → no settings;
  * a bad file → `RepoConfigError` (nothing should run). Other API errors propagate for the job's retry.
  */
 export async function loadRepoConfig(
@@ -38,7 +42,7 @@ export async function loadRepoConfig(
   try {
     ({ data } = await octokit.rest.repos.getContent({ owner, repo, path: REPO_CONFIG_PATH, ref }));
   } catch (error) {
-    if (httpStatusOf(error) === 404) return { config: repoConfigSchema.parse({}), source: 'defaults', ref };
+    if (httpStatusOf(error) === 404) return { config: {}, source: 'defaults', ref };
     throw error;
   }
   if (Array.isArray(data) || data.type !== 'file') {

@@ -1,16 +1,19 @@
 import { parseDocument } from 'yaml';
 import { formatConfigIssues } from './format-config-issues.js';
-import { type RepoConfig, repoConfigSchema } from './repo-config.schema.js';
+import { repoConfigSchema } from './repo-config.schema.js';
 import { RepoConfigError } from './repo-config-error.js';
+import { type RepoConfigFile, repoConfigFileSchema } from './repo-config-file.schema.js';
 
 /** Aliases are rarely needed in a settings file; a low cap stops "billion laughs" expansion. */
 const MAX_ALIASES = 20;
 
 /**
- * Parses the text of `.github/openhands.yml`. An empty file means defaults; a YAML error or a value
- * the schema refuses throws a `RepoConfigError` naming the line or key and what is expected.
+ * Parses the text of `.github/openhands.yml` into the settings it sets, and only those: no defaults
+ * are filled in (`resolveRepoSettings` does that, the installation's first). An empty file sets
+ * nothing; a YAML error or a value the schema refuses throws a `RepoConfigError` naming the line or
+ * key and what is expected.
  */
-export function parseRepoConfig(text: string, path: string): RepoConfig {
+export function parseRepoConfig(text: string, path: string): RepoConfigFile {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new RepoConfigError(
@@ -41,7 +44,7 @@ export function parseRepoConfig(text: string, path: string): RepoConfig {
       { key: '(file)', expected: 'a mapping of settings (key: value)' },
     ]);
   }
-  const parsed = repoConfigSchema.safeParse(value);
+  const parsed = repoConfigFileSchema.safeParse(value);
   if (!parsed.success) {
     throw new RepoConfigError(
       path,

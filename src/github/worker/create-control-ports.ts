@@ -8,7 +8,7 @@ import { postCommentOnce } from '../ops/post-comment-once.js';
 import { postPermissionDeniedReply } from '../ops/post-permission-denied-reply.js';
 import { renderMarker } from '../ops/render-marker.js';
 import { renderOutcome } from '../ops/render-outcome.js';
-import { loadRepoConfig, RepoConfigError } from '../repo-config/index.js';
+import { loadRepoConfig, RepoConfigError, resolveRepoSettings } from '../repo-config/index.js';
 import { TRIGGER_PERMISSION_LEVELS } from '../repo-config/repo-config.schema.js';
 import { loadHelpOutcome } from './load-help-outcome.js';
 import { asJobError } from './to-job-error.js';
@@ -37,7 +37,9 @@ export function createControlPorts(options: CreateControlPortsOptions): ControlP
       // narrows them in .github/openhands.yml (a file that does not parse leaves the defaults).
       const allowed = await asJobError('read .github/openhands.yml', async () => {
         try {
-          return (await loadRepoConfig(octokit, { owner, repo })).config.triggerPermissions;
+          const loaded = await loadRepoConfig(octokit, { owner, repo });
+          return resolveRepoSettings(loaded.config, { triggerLabel: options.triggerLabel })
+            .triggerPermissions;
         } catch (error) {
           if (error instanceof RepoConfigError) return TRIGGER_PERMISSION_LEVELS;
           throw error;

@@ -3,7 +3,7 @@ import type { Outcome } from '../ops/outcome.js';
 import { loadRepoConfig } from '../repo-config/load-repo-config.js';
 import { TRIGGER_PERMISSION_LEVELS } from '../repo-config/repo-config.schema.js';
 import { RepoConfigError } from '../repo-config/repo-config-error.js';
-import { repoTriggerLabel } from '../repo-config/repo-trigger-label.js';
+import { resolveRepoSettings } from '../repo-config/resolve-repo-settings.js';
 
 export interface LoadHelpOutcomeOptions {
   readonly owner: string;
@@ -27,11 +27,8 @@ export async function loadHelpOutcome(
 ): Promise<Extract<Outcome, { kind: 'help' }>> {
   try {
     const loaded = await loadRepoConfig(octokit, { owner, repo });
-    return {
-      kind: 'help',
-      triggerLabel: repoTriggerLabel(loaded, installationLabel),
-      permissions: loaded.config.triggerPermissions,
-    };
+    const settings = resolveRepoSettings(loaded.config, { triggerLabel: installationLabel });
+    return { kind: 'help', triggerLabel: settings.triggerLabel, permissions: settings.triggerPermissions };
   } catch (error) {
     if (!(error instanceof RepoConfigError)) throw error;
     return {

@@ -11,17 +11,12 @@ import { postConfigProblems } from '../ops/post-config-problems.js';
 import { postPermissionDeniedReply } from '../ops/post-permission-denied-reply.js';
 import { renderTaskPrompt } from '../ops/render-task-prompt.js';
 import { type LoadedRepoConfig, loadRepoConfig } from '../repo-config/load-repo-config.js';
-import type { RepoConfig } from '../repo-config/repo-config.schema.js';
 import { RepoConfigError } from '../repo-config/repo-config-error.js';
-import { repoTriggerLabel } from '../repo-config/repo-trigger-label.js';
+import type { RepoConfigFile } from '../repo-config/repo-config-file.schema.js';
+import { type InstallationDefaults, resolveRepoSettings } from '../repo-config/resolve-repo-settings.js';
 import { asJobError } from './to-job-error.js';
 
-/** Installation-wide settings a repository without `.github/openhands.yml` gets. */
-export interface InstallationDefaults {
-  readonly triggerLabel: string;
-  readonly draft?: boolean;
-  readonly branchPrefix?: string;
-}
+export type { InstallationDefaults } from '../repo-config/resolve-repo-settings.js';
 
 export interface LoadRunTaskInput {
   readonly octokit: GitHubClient;
@@ -78,11 +73,8 @@ export async function loadRunTask(input: LoadRunTaskInput): Promise<LoadedRunTas
     );
     return refused(error.message, 'The repository’s .github/openhands.yml is not valid.', error);
   }
-  const { config } = loaded;
-  const fromFile = loaded.source === 'file';
-  const triggerLabel = repoTriggerLabel(loaded, input.defaults.triggerLabel);
-  const draft = fromFile ? config.draftPullRequests : (input.defaults.draft ?? config.draftPullRequests);
-  const prefix = fromFile ? config.branchPrefix : (input.defaults.branchPrefix ?? config.branchPrefix);
+  const config = resolveRepoSettings(loaded.config, input.defaults);
+  const { triggerLabel, draftPullRequests: draft, branchPrefix: prefix } = config;
 
   const trigger = data.trigger;
   // GitHub compares label names without regard to case.
@@ -155,8 +147,8 @@ export async function loadRunTask(input: LoadRunTaskInput): Promise<LoadedRunTas
     prompt: renderTaskPrompt(context),
     allowWorkflowChanges: config.allowWorkflowChanges,
     draft,
-    // Without a file every key is a schema default: the worker's own settings apply instead.
-    ...(fromFile ? { repoSettings: repoSettingsOf(config) } : {}),
+    // Only what the file sets: for every other key the worker's own settings apply.
+    ...(loaded.source === 'file' ? { repoSettings: repoSettingsOf(loaded.config) } : {}),
   };
   if (context.kind === 'pull_request') {
     return {
@@ -220,11 +212,11 @@ function refused(message: string, userMessage: string, cause?: unknown): LoadedR
   return { kind: 'refused', error: new PermanentJobError(message, userMessage, { cause }) };
 }
 
-function repoSettingsOf(config: RepoConfig): RepoRunSettings {
+function repoSettingsOf(config: RepoConfigFile): RepoRunSettings {
   return {
-    network: config.network,
-    confirmation: config.confirmation,
-    setupScript: config.setupScript,
+    ...(config.network !== undefined ? { network: config.network } : {}),
+    ...(config.confirmation !== undefined ? { confirmation: config.confirmation } : {}),
+    ...(config.setupScript !== undefined ? { setupScript: config.setupScript } : {}),
     ...(config.modelProfile !== undefined ? { modelProfile: config.modelProfile } : {}),
     ...(config.maxIterations !== undefined ? { maxIterations: config.maxIterations } : {}),
     ...(config.maxCostUsd !== undefined ? { maxCostUsd: config.maxCostUsd } : {}),

@@ -5,7 +5,7 @@ import { renderOutcome } from '../ops/render-outcome.js';
 export interface RenderFollowUpNotesOptions {
   /** The run that holds the target. */
   readonly runId: string;
-  /** This repository's trigger label (see `repoTriggerLabel`). */
+  /** This repository's trigger label (see `resolveRepoSettings`). */
   readonly triggerLabel: string;
   readonly redact: Redact;
 }

@@ -29,15 +29,14 @@ describe('loadRepoConfig', () => {
       .query({ ref: 'trunk' })
       .reply(200, file('triggerLabel: fix-me\n'));
     const loaded = await loadRepoConfig(testOctokit(), { owner: OWNER, repo: REPO });
-    expect(loaded).toMatchObject({ source: 'file', ref: 'trunk', config: { triggerLabel: 'fix-me' } });
+    expect(loaded).toEqual({ source: 'file', ref: 'trunk', config: { triggerLabel: 'fix-me' } });
     expect(scope.isDone()).toBe(true);
   });
 
-  it('a missing file gives the defaults', async () => {
+  it('a missing file sets nothing', async () => {
     const scope = nock(API).get(CONTENT).query({ ref: 'main' }).reply(404, { message: 'Not Found' });
     const loaded = await loadRepoConfig(testOctokit(), { owner: OWNER, repo: REPO, defaultBranch: 'main' });
-    expect(loaded.source).toBe('defaults');
-    expect(loaded.config.triggerPermissions).toEqual(['write', 'maintain', 'admin']);
+    expect(loaded).toEqual({ source: 'defaults', ref: 'main', config: {} });
     expect(scope.isDone()).toBe(true);
   });
 

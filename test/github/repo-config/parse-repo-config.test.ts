@@ -15,16 +15,15 @@ function problemsOf(text: string) {
 }
 
 describe('parseRepoConfig', () => {
-  it('an empty file gives the defaults', () => {
-    expect(parseRepoConfig('', PATH)).toEqual({
-      triggerLabel: 'openhands',
-      setupScript: '.openhands/setup.sh',
-      network: { mode: 'none' },
-      confirmation: { kind: 'risky', threshold: 'HIGH', unknownAs: 'MEDIUM' },
-      triggerPermissions: ['write', 'maintain', 'admin'],
-      draftPullRequests: true,
-      branchPrefix: 'openhands/',
-      allowWorkflowChanges: false,
+  it('an empty file sets nothing', () => {
+    expect(parseRepoConfig('', PATH)).toEqual({});
+  });
+
+  it('keeps only the keys the file sets: what it leaves out is not filled with schema defaults', () => {
+    expect(parseRepoConfig('maxIterations: 12\n', PATH)).toEqual({ maxIterations: 12 });
+    // A value it does set is complete, its own nested defaults included.
+    expect(parseRepoConfig('confirmation: { kind: risky, threshold: MEDIUM }\n', PATH)).toEqual({
+      confirmation: { kind: 'risky', threshold: 'MEDIUM', unknownAs: 'MEDIUM' },
     });
   });
 

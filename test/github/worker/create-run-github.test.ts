@@ -108,6 +108,35 @@ describe('createRunGitHub().loadTask', () => {
     });
   });
 
+  it('a .github/openhands.yml that sets one key leaves every other to the installation and the worker', async () => {
+    mockRepoConfig('maxIterations: 5\n');
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}/collaborators/alice/permission`)
+      .reply(200, { permission: 'write', role_name: 'write', user: { login: 'alice', type: 'User' } });
+    mockIssue();
+    nock(API).get(branchRef('bot/issue-12-login-button-broken')).reply(404, { message: 'Not Found' });
+    const github = adapter({ defaults: { triggerLabel: 'ai-fix', draft: false, branchPrefix: 'bot/' } });
+    // The installation's label starts the run: the file does not name one.
+    const job = issueJob({ trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'ai-fix' } });
+    const task = await github.loadTask(job, RUN_ID, signal);
+    expect(task).toMatchObject({
+      draft: false,
+      pushBranch: 'bot/issue-12-login-button-broken',
+      branchPolicy: { allowedPrefixes: ['bot/'], protectedBranches: ['main'] },
+    });
+    // Network, confirmation and setup script stay the worker's: only the key the file sets is carried.
+    expect(task.repoSettings).toEqual({ maxIterations: 5 });
+  });
+
+  it('on that repository the schema’s default label is just another label: nothing starts, nothing is said', async () => {
+    mockRepoConfig('maxIterations: 5\n');
+    const error = await adapter({ defaults: { triggerLabel: 'ai-fix' } })
+      .loadTask(issueJob(), RUN_ID, signal)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentJobError);
+    expect((error as PermanentJobError).userMessage).toBe('');
+  });
+
   it('leaves the worker’s settings in force when the repository has no .github/openhands.yml', async () => {
     mockRepoAndPermission('write');
     mockIssue();

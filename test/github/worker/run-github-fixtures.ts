@@ -4,6 +4,7 @@ import type { RunJobData } from '../../../jobs/run-job-context.js';
 import { initialRunState, type RunState } from '../../../src/agent/run-state.js';
 import type { RunEvent } from '../../../src/events/event.js';
 import type { Scheduler } from '../../../src/github/ops/index.js';
+import type { InstallationDefaults } from '../../../src/github/repo-config/resolve-repo-settings.js';
 import { createRunGitHub } from '../../../src/github/worker/create-run-github.js';
 import { API, graphql, OWNER, REPO, redact, testOctokit } from '../support/github-test-kit.js';
 
@@ -51,13 +52,19 @@ export function manualScheduler() {
   return { scheduler, advance };
 }
 
-export function adapter(options: { events?: Record<string, RunEvent[]>; scheduler?: Scheduler } = {}) {
+export function adapter(
+  options: {
+    events?: Record<string, RunEvent[]>;
+    scheduler?: Scheduler;
+    defaults?: InstallationDefaults;
+  } = {},
+) {
   return createRunGitHub({
     octokitFor: async () => testOctokit(),
     installationToken: async () => 'ghs_not_a_real_token_for_tests_000000000',
     readEvents: async (runId) => options.events?.[runId] ?? [],
     config: {
-      defaults: { triggerLabel: 'openhands' },
+      defaults: options.defaults ?? { triggerLabel: 'openhands' },
       runUrl: (runId) => `https://handsbot.example/runs/${runId}`,
       minEditIntervalMs: 10_000,
       ...(options.scheduler ? { scheduler: options.scheduler } : {}),
