@@ -21,7 +21,7 @@ const WRITING_EDITS: ReadonlySet<string> = new Set(['create', 'str_replace', 'in
 
 /** Common test runners; a command that runs one counts as "tests run". */
 const TEST_COMMAND =
-  /\b(?:(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test|vitest|jest|mocha|pytest|python\d?(?:\.\d+)?\s+-m\s+(?:pytest|unittest)|go\s+test|cargo\s+(?:test|nextest)|make\s+(?:test|check)|(?:mvn|gradle|\.\/gradlew)\b.*\btest|tox|nox|rspec|phpunit|ctest|dotnet\s+test|mix\s+test|deno\s+test)\b/;
+  /\b(?:(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test|node\s+(?:--test\b|[\w./-]*test[\w.-]*\.[cm]?[jt]s\b)|vitest|jest|mocha|pytest|python\d?(?:\.\d+)?\s+-m\s+(?:pytest|unittest)|go\s+test|cargo\s+(?:test|nextest)|make\s+(?:test|check)|(?:mvn|gradle|\.\/gradlew)\b.*\btest|tox|nox|rspec|phpunit|ctest|dotnet\s+test|mix\s+test|deno\s+test)\b/;
 
 /**
  * What a run did, read from its events: shell commands with their exit codes (tests flagged), and
