@@ -10,10 +10,21 @@ export interface CliProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts the real `handsbot` CLI as a child process, with exactly the environment given (plus PATH/HOME). */
-export function startCli(args: string[], env: Record<string, string>): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    cwd: ROOT,
+/** tsx's loader by absolute URL, so the CLI starts from any working directory. */
+const TSX = import.meta.resolve('tsx');
+
+/**
+ * Starts the real `handsbot` CLI as a child process, with exactly the environment given (plus
+ * PATH/HOME). `cwd` is where it looks for `.env` (and a lone `.pem`): a folder of the test's own keeps
+ * a developer's files out of it.
+ */
+export function startCli(
+  args: string[],
+  env: Record<string, string>,
+  options: { cwd?: string } = {},
+): CliProcess {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+    cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -10,12 +10,7 @@ import {
   startE2eEnvironment,
   waitFor,
 } from './support/e2e-environment.js';
-
-const FIX_ADD: AgentScenario = {
-  name: 'fix add',
-  whenTaskContains: 'add() subtracts',
-  steps: [terminal("sed -i 's/a - b/a + b/' src/math.js"), finish('Fixed add(): it subtracted.')],
-};
+import { FIX_ADD } from './support/scenarios.js';
 
 /** `/agent fix make the error message clearer`: give the assertion a message, check the tests still pass. */
 const CLEARER_MESSAGE: AgentScenario = {

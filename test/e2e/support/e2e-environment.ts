@@ -131,17 +131,19 @@ export async function startE2eEnvironment(options: E2eOptions): Promise<E2eEnvir
   };
 
   try {
-    const web = await startHandsbot('serve', {
-      ...common,
-      HOST: '127.0.0.1',
-      PORT: String(await freePort()),
-    });
+    // The processes run in the data folder: the repository's own `.env`, if a developer has one
+    // from the setup flow, must not reach them.
+    const web = await startHandsbot(
+      'serve',
+      { ...common, HOST: '127.0.0.1', PORT: String(await freePort()) },
+      { cwd: dataDir },
+    );
     started.push(web);
     const ready = await web.waitForLog((line) => line.msg === 'web process ready');
     standin.setWebhook(String(ready.url), webhookSecret);
 
     const startWorker = async (extraEnv: Record<string, string> = {}) => {
-      const worker = await startHandsbot('worker', { ...workerEnv, ...extraEnv });
+      const worker = await startHandsbot('worker', { ...workerEnv, ...extraEnv }, { cwd: dataDir });
       started.push(worker);
       workers.push(worker);
       return worker;

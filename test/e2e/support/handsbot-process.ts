@@ -31,15 +31,17 @@ const READY: Record<HandsbotProcess['command'], string> = {
 
 /**
  * Starts the real `handsbot` CLI (`serve`, `worker` or `start`) as a child process with exactly the
- * environment given, and waits until it says it is ready. A process that exits first fails with its
- * output, so a broken start-up shows its own error instead of a timeout.
+ * environment given, in `cwd` (so no `.env` of the developer's reaches it), and waits until it says
+ * it is ready. A process that exits first fails with its output, so a broken start-up shows its own
+ * error instead of a timeout.
  */
 export async function startHandsbot(
   command: HandsbotProcess['command'],
   env: Record<string, string>,
-  readyTimeoutMs = 30_000,
+  options: { cwd: string; readyTimeoutMs?: number },
 ): Promise<HandsbotProcess> {
-  const cli: CliProcess = startCli([command], env);
+  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+  const cli: CliProcess = startCli([command], env, { cwd: options.cwd });
   let exitCode: number | null | undefined;
   void cli.exited.then((code) => {
     exitCode = code;
