@@ -62,6 +62,11 @@ export interface PreparedWorkspace {
   readonly baseCommit: string;
   /** AGENTS.md and .openhands/microagents/repo.md from the base branch, sanitised and fenced. */
   readonly repositoryInstructions?: string;
+  /**
+   * A resumed run whose checkout was gone (it started on another worker, or the disk was cleaned) got
+   * a fresh one: the edits its log records are not in it, and the agent is told so.
+   */
+  readonly freshCheckoutOnResume?: boolean;
   /** What `.openhands/setup.sh` (from the base branch) did in the sandbox before the agent started. */
   readonly setup?: { readonly exitCode: number; readonly output: string; readonly timedOut: boolean };
   /**
@@ -73,8 +78,8 @@ export interface PreparedWorkspace {
 
 export interface WorkspaceProvider {
   /**
-   * A workspace for `runId`. With `resume`, one that holds what the run's log says was done (the
-   * same checkout when it is still there, else rebuilt): a resumed run must not lose its edits.
+   * A workspace for `runId`. With `resume`, the run's own checkout when this worker still has it, so
+   * its edits survive; otherwise a fresh one, flagged `freshCheckoutOnResume`, never silently.
    */
   prepare(request: {
     runId: string;

@@ -133,6 +133,7 @@ export function createDockerWorkspaceProvider(options: DockerWorkspaceProviderOp
         checkoutDir,
         remoteUrl,
         baseCommit,
+        ...(resume && !reuse ? { freshCheckoutOnResume: true } : {}),
         ...preparation,
         async release({ final }) {
           // The container goes before its network; the checkout stays for a run that will resume.

@@ -60,7 +60,16 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentOutput> {
   const deps = createConversationDeps(config, runId);
   const resumed = (await store.lastSeq(runId)) > 0;
   const conversation = resumed
-    ? await Conversation.resume({ store, runId, agent, workspace: prepared.workspace, deps })
+    ? await Conversation.resume({
+        store,
+        runId,
+        agent,
+        workspace: prepared.workspace,
+        deps,
+        ...(prepared.freshCheckoutOnResume
+          ? { notice: { content: freshCheckoutNotice(prepared.baseCommit), sender: 'handsbot' } }
+          : {}),
+      })
     : await Conversation.start({
         store,
         runId,
@@ -123,6 +132,15 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentOutput> {
     input.drain.removeEventListener('abort', onDrain);
     unsubscribe();
   }
+}
+
+/** handsbot's own words (no GitHub text in them): the agent must not believe its earlier edits are there. */
+function freshCheckoutNotice(baseCommit: string): string {
+  return [
+    `This run was resumed on a different machine, in a fresh checkout at commit ${baseCommit.slice(0, 12)}.`,
+    'Changes you made to files earlier in this conversation are not in the workspace any more, and',
+    'programs you started are gone. Check the files, and redo what is missing before you finish.',
+  ].join(' ');
 }
 
 function instructionsOf(prepared: PreparedWorkspace, task: RunTask): string | undefined {

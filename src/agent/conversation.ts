@@ -33,6 +33,15 @@ export interface StartOptions {
   deps: ConversationDeps;
 }
 
+export interface ResumeOptions extends Omit<StartOptions, 'task' | 'sender' | 'settings'> {
+  /**
+   * Something the agent must be told before it goes on (its workspace was rebuilt, say). It is added
+   * to the log at the next `run`, after any cut-off action is answered, so it never splits a tool
+   * call from its result.
+   */
+  notice?: { content: string; sender: string };
+}
+
 export type Decision = { approve: true; by: string } | { approve: false; by: string; reason: string };
 
 /**
@@ -50,6 +59,7 @@ export class Conversation {
    * reported back to the agent instead of being run a second time.
    */
   private cutOffByCrash = false;
+  private notice: ResumeOptions['notice'] = undefined;
 
   private constructor(
     private readonly log: RunLog,
@@ -77,11 +87,12 @@ export class Conversation {
     return new Conversation(log, options.agent, options.workspace, options.deps);
   }
 
-  static async resume(options: Omit<StartOptions, 'task' | 'sender' | 'settings'>): Promise<Conversation> {
+  static async resume(options: ResumeOptions): Promise<Conversation> {
     const log = await RunLog.open(options.store, options.runId, options.deps);
     if (log.state.settings === null) throw new Error(`run ${options.runId} has no run_started event`);
     const conversation = new Conversation(log, options.agent, options.workspace, options.deps);
     conversation.cutOffByCrash = log.state.status === 'running' && log.state.pendingActions.length > 0;
+    conversation.notice = options.notice;
     return conversation;
   }
 
@@ -154,6 +165,11 @@ export class Conversation {
       return this.state;
     }
     await this.rejectInterruptedActions();
+    if (this.notice) {
+      const { content, sender } = this.notice;
+      this.notice = undefined;
+      await this.sendMessage(content, sender);
+    }
     if (this.state.status !== 'running') {
       await this.log.append([{ kind: 'state_update', source: 'environment', status: 'running' }]);
     }

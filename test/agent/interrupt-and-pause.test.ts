@@ -98,7 +98,7 @@ describe('interrupting a run', () => {
     }
   });
 
-  it('reports back, on resume after a crash, an action that was running when the process died, instead of running it again', async () => {
+  it('reports back, on resume after a crash, an action that was running when the process died, instead of running it again, then gives a resume notice', async () => {
     const repo = await createBuggyRepo();
     server = await startScriptedLlmServer([
       (request) => ({
@@ -128,6 +128,7 @@ describe('interrupting a run', () => {
         agent,
         workspace,
         deps: { outputDir: path.join(repo, '..', 'out') },
+        notice: { content: 'Your workspace was rebuilt.', sender: 'handsbot' },
       });
       expect(resumed.state).toMatchObject({
         status: 'running',
@@ -139,6 +140,10 @@ describe('interrupting a run', () => {
       );
       expect(state.finishMessage).toContain('may or may not have taken effect');
       expect(existsSync(path.join(repo, 'appended.txt'))).toBe(false);
+      // The notice comes after the cut-off call's answer, so the call and its result stay adjacent.
+      const last = server.requests[0]?.openai?.messages.slice(-3) ?? [];
+      expect(last.map((m) => m.role)).toEqual(['assistant', 'tool', 'user']);
+      expect(last[2]?.content).toBe('Your workspace was rebuilt.');
     } finally {
       await workspace.close();
     }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -127,13 +127,14 @@ describe('the Docker workspace provider', () => {
     const second = await provider().prepare({ runId: 'run-b', data, task, resume: true, signal });
     try {
       expect((await second.workspace.readFile('/workspace/widgets/NOTES.md')).toString()).toBe('half done\n');
+      expect(second.freshCheckoutOnResume).toBeUndefined();
       expect(second.baseCommit).toBe(first.baseCommit);
     } finally {
       await second.release({ final: true });
     }
   });
 
-  it('on resume, removes the sandbox and network a dead worker left for the run before making its own', async () => {
+  it('on resume elsewhere, removes the sandbox and network a dead worker left, and flags the fresh checkout', async () => {
     const signal = new AbortController().signal;
     const runId = `run-${randomBytes(4).toString('hex')}`;
     const open = { ...task, repoSettings: { network: { mode: 'open' as const } } };
@@ -142,8 +143,11 @@ describe('the Docker workspace provider', () => {
     await provider(deadWorker).prepare({ runId, data, task: open, resume: false, signal });
     expect(await listWorkerContainers(docker.docker, deadWorker)).toHaveLength(1);
 
+    // The run resumes on "another machine": its checkout is not there.
+    await rm(path.join(tmp, 'checkouts', runId), { recursive: true, force: true });
     const resumed = await provider().prepare({ runId, data, task: open, resume: true, signal });
     try {
+      expect(resumed.freshCheckoutOnResume).toBe(true);
       expect(await listWorkerContainers(docker.docker, deadWorker)).toEqual([]);
       expect(await listWorkerContainers(docker.docker, worker)).toHaveLength(1);
       expect((await resumed.workspace.exec('echo alive')).output).toContain('alive');
