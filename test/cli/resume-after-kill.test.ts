@@ -80,7 +80,7 @@ describe('handsbot run, killed mid-run, then handsbot resume', () => {
     );
     expect(verify.output).toContain('replayed 4 actions: every observation matches the log');
     expect(verify.code).toBe(0);
-  });
+  }, 90_000);
 
   it('says exactly what to set when no LLM key is configured', async () => {
     const repo = await createBuggyRepo();
