@@ -1,4 +1,5 @@
 export { type RunLimits, resolveRunLimits } from '../../config/resolve-run-limits.js';
+export { invalidConfigTriggerLabel } from './invalid-config-trigger-label.js';
 export {
   type LoadedRepoConfig,
   type LoadRepoConfigOptions,

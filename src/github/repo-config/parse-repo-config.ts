@@ -39,17 +39,22 @@ export function parseRepoConfig(text: string, path: string): RepoConfigFile {
     });
   }
   if (value === null || value === undefined) value = {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new RepoConfigError(path, 'schema', [
       { key: '(file)', expected: 'a mapping of settings (key: value)' },
     ]);
   }
   const parsed = repoConfigFileSchema.safeParse(value);
   if (!parsed.success) {
+    // Kept so that only the label the file meant to start runs is told the file is broken.
+    const label = repoConfigFileSchema.shape.triggerLabel.safeParse(
+      'triggerLabel' in value ? value.triggerLabel : undefined,
+    );
     throw new RepoConfigError(
       path,
       'schema',
       formatConfigIssues(parsed.error, Object.keys(repoConfigSchema.shape)),
+      label.success && label.data !== undefined ? { triggerLabel: label.data } : {},
     );
   }
   return parsed.data;

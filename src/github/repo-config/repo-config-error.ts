@@ -13,12 +13,18 @@ export type RepoConfigErrorKind = 'yaml' | 'schema' | 'not-a-file' | 'too-large'
  */
 export class RepoConfigError extends Error {
   override readonly name = 'RepoConfigError';
+  /**
+   * The `triggerLabel` the file sets, when its YAML parses and that key on its own is valid (the
+   * problem is elsewhere): which label was meant to start runs here, see `invalidConfigTriggerLabel`.
+   */
+  readonly triggerLabel?: string;
   constructor(
     readonly path: string,
     readonly kind: RepoConfigErrorKind,
     readonly problems: readonly RepoConfigProblem[],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; triggerLabel?: string },
   ) {
     super(`${path} is invalid: ${problems.map((p) => `${p.key}: ${p.expected}`).join('; ')}`, options);
+    if (options?.triggerLabel !== undefined) this.triggerLabel = options.triggerLabel;
   }
 }

@@ -1,5 +1,6 @@
 import type { GitHubClient } from '../ops/github-client.js';
 import type { Outcome } from '../ops/outcome.js';
+import { invalidConfigTriggerLabel } from '../repo-config/invalid-config-trigger-label.js';
 import { loadRepoConfig } from '../repo-config/load-repo-config.js';
 import { TRIGGER_PERMISSION_LEVELS } from '../repo-config/repo-config.schema.js';
 import { RepoConfigError } from '../repo-config/repo-config-error.js';
@@ -16,8 +17,9 @@ export interface LoadHelpOutcomeOptions {
  * `/agent help` as it applies to this repository: the label and permission levels its own
  * `.github/openhands.yml` sets (the same rule the run job acts on), else the installation's.
  *
- * A file that does not parse does not break help: it falls back to the installation's defaults and
- * says the file is invalid. Staying silent would tell people to add a label that, here, only earns
+ * A file that does not parse does not break help: it names the label the run job would answer
+ * with the config problems (`invalidConfigTriggerLabel`), the default permission levels, and says
+ * the file is invalid. Staying silent would tell people to add a label that, here, only earns
  * them the config-error comment; help is where they look when nothing starts. GitHub failures other
  * than a missing file propagate, for the control job's retry.
  */
@@ -33,7 +35,8 @@ export async function loadHelpOutcome(
     if (!(error instanceof RepoConfigError)) throw error;
     return {
       kind: 'help',
-      triggerLabel: installationLabel,
+      // The one label that gets the config comment instead of silence: what to try, once fixed.
+      triggerLabel: invalidConfigTriggerLabel(error, installationLabel),
       permissions: TRIGGER_PERMISSION_LEVELS,
       invalidConfigPath: error.path,
     };

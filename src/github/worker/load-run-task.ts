@@ -10,6 +10,7 @@ import type { GitHubClient } from '../ops/github-client.js';
 import { postConfigProblems } from '../ops/post-config-problems.js';
 import { postPermissionDeniedReply } from '../ops/post-permission-denied-reply.js';
 import { renderTaskPrompt } from '../ops/render-task-prompt.js';
+import { invalidConfigTriggerLabel } from '../repo-config/invalid-config-trigger-label.js';
 import { type LoadedRepoConfig, loadRepoConfig } from '../repo-config/load-repo-config.js';
 import { RepoConfigError } from '../repo-config/repo-config-error.js';
 import type { RepoConfigFile } from '../repo-config/repo-config-file.schema.js';
@@ -53,34 +54,46 @@ export async function loadRunTask(input: LoadRunTaskInput): Promise<LoadedRunTas
     'read the repository',
     async () => (await octokit.rest.repos.get({ owner, repo })).data.default_branch,
   );
-  let loaded: LoadedRepoConfig;
+  let loaded: LoadedRepoConfig | RepoConfigError;
   try {
     loaded = await asJobError('read .github/openhands.yml', () =>
       loadRepoConfig(octokit, { owner, repo, defaultBranch }),
     );
   } catch (error) {
     if (!(error instanceof RepoConfigError)) throw error;
+    loaded = error;
+  }
+  const triggerLabel =
+    loaded instanceof RepoConfigError
+      ? invalidConfigTriggerLabel(loaded, input.defaults.triggerLabel)
+      : resolveRepoSettings(loaded.config, input.defaults).triggerLabel;
+
+  const trigger = data.trigger;
+  // Before anything is said about the file: a label that is not (or, with a broken file, could not
+  // be) the trigger is someone else's business, and is ignored quietly.
+  // GitHub compares label names without regard to case.
+  if (trigger.kind === 'issue_labeled' && trigger.label.toLowerCase() !== triggerLabel.toLowerCase()) {
+    return refused(`label ${trigger.label} is not this repository's trigger label`, '');
+  }
+  if (loaded instanceof RepoConfigError) {
+    const invalid = loaded;
     await asJobError('post the config problems', () =>
       postConfigProblems(octokit, {
         owner,
         repo,
         issueNumber: data.number,
-        error,
+        error: invalid,
         runId: input.runId,
         triggeredAt: data.triggeredAt,
         redact,
       }),
     );
-    return refused(error.message, 'The repository’s .github/openhands.yml is not valid.', error);
+    return refused(invalid.message, 'The repository’s .github/openhands.yml is not valid.', invalid);
   }
-  const config = resolveRepoSettings(loaded.config, input.defaults);
-  const { triggerLabel, draftPullRequests: draft, branchPrefix: prefix } = config;
+  const file = loaded.config;
+  const config = resolveRepoSettings(file, input.defaults);
+  const { draftPullRequests: draft, branchPrefix: prefix } = config;
 
-  const trigger = data.trigger;
-  // GitHub compares label names without regard to case.
-  if (trigger.kind === 'issue_labeled' && trigger.label.toLowerCase() !== triggerLabel.toLowerCase()) {
-    return refused(`label ${trigger.label} is not this repository's trigger label`, '');
-  }
   // Reviews start work only on pull requests handsbot opened (an app's PR from one of its own
   // branches); on anyone else's they are ordinary reviews, and handsbot stays quiet.
   if (trigger.kind === 'pr_review') {
@@ -148,7 +161,7 @@ export async function loadRunTask(input: LoadRunTaskInput): Promise<LoadedRunTas
     allowWorkflowChanges: config.allowWorkflowChanges,
     draft,
     // Only what the file sets: for every other key the worker's own settings apply.
-    ...(loaded.source === 'file' ? { repoSettings: repoSettingsOf(loaded.config) } : {}),
+    ...(loaded.source === 'file' ? { repoSettings: repoSettingsOf(file) } : {}),
   };
   if (context.kind === 'pull_request') {
     return {

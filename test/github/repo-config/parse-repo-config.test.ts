@@ -96,6 +96,14 @@ describe('parseRepoConfig', () => {
     );
   });
 
+  it('a refused file still says which trigger label it sets, when that key on its own is valid', () => {
+    expect(problemsOf('triggerLabel: fix-me\nmaxIteration: 3\n').triggerLabel).toBe('fix-me');
+    expect(problemsOf('maxIteration: 3\n').triggerLabel).toBeUndefined();
+    expect(problemsOf('triggerLabel: " fix-me"\nmaxIteration: 3\n').triggerLabel).toBeUndefined();
+    expect(problemsOf('triggerLabel: 5\n').triggerLabel).toBeUndefined();
+    expect(problemsOf('triggerLabel: fix-me\n  bad: [\n').triggerLabel).toBeUndefined();
+  });
+
   it('a YAML syntax error names the line', () => {
     const error = problemsOf('triggerLabel: a\n  bad: [\n');
     expect(error.kind).toBe('yaml');

@@ -93,4 +93,40 @@ describe('a run job on a repository whose .github/openhands.yml is invalid', () 
     expect(posted[0]).toContain(`<!-- handsbot:config=${jobId} -->`);
     expect(posted[0]).toContain('`maxIteration`');
   });
+
+  it('a label that could not be the trigger ends as skipped: no comment, nothing runs', async () => {
+    // Only the repository and its file are read: a comment (or its lookup) would find no mock.
+    mockBadConfig();
+    const processor = createRunJobProcessor({
+      config: loadConfig({}),
+      store: createInMemoryEventStore(),
+      ports: {
+        github: adapter(),
+        workspaces: {
+          prepare: async () => {
+            throw new Error('nothing may run on a repository with an invalid config');
+          },
+        },
+      },
+      identity: { name: 'handsbot[bot]', email: '1+handsbot[bot]@users.noreply.github.com' },
+    });
+    const handle = await startRunWorker({
+      connection: fx.redis,
+      prefix: fx.prefix,
+      queue: fx.queue,
+      processor,
+      logger: quietLogger,
+    });
+    fx.onCleanup(() => handle.close());
+
+    const { jobId } = await fx.queue.enqueue(
+      issueJob({ trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'bug' } }),
+    );
+    await waitFor(async () => (await fx.queue.runs.getJobState(jobId)) === 'completed', {
+      what: 'the job to complete',
+    });
+    const job = await fx.queue.runs.getJob(jobId);
+    expect(job?.returnvalue).toMatchObject({ outcome: 'skipped' });
+    expect(job?.attemptsMade).toBe(1);
+  });
 });

@@ -113,15 +113,25 @@ describe('createControlPorts', () => {
     expect(reply()).not.toContain('not valid');
   });
 
-  it('help on a repository whose .github/openhands.yml is invalid still answers, with the defaults and a warning', async () => {
+  it('help on a repository whose .github/openhands.yml is invalid still answers, with the label the file names and a warning', async () => {
     repoConfig('triggerLabel: fix-me\nmaxIteration: 5\n');
     const reply = capturedReply();
     await ports('ai-fix').acknowledge(job({ kind: 'help' }), { kind: 'help' });
     expect(reply()).toContain('`/agent stop`');
-    expect(reply()).toContain('Add the label `ai-fix` to an issue');
+    // The label the run job answers with the config problems there; `ai-fix` it ignores.
+    expect(reply()).toContain('Add the label `fix-me` to an issue');
+    expect(reply()).not.toContain('ai-fix');
     expect(reply()).toContain(
       '`.github/openhands.yml` on the default branch is not valid, so nothing starts here',
     );
+  });
+
+  it('help on an invalid .github/openhands.yml that names no usable label names the installation’s', async () => {
+    repoConfig('triggerLabel: " spaced "\n');
+    const reply = capturedReply();
+    await ports('ai-fix').acknowledge(job({ kind: 'help' }), { kind: 'help' });
+    expect(reply()).toContain('Add the label `ai-fix` to an issue');
+    expect(reply()).toContain('is not valid');
   });
 
   it('acknowledge stop and denial: a short reply each', async () => {

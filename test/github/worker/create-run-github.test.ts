@@ -224,6 +224,37 @@ describe('createRunGitHub().loadTask', () => {
     expect(comment).toContain('<!-- handsbot:config=run-42-12-delivery-d-2 -->');
   });
 
+  it('with a bad .github/openhands.yml, a label that could not be the trigger gets no comment and runs nothing', async () => {
+    mockRepoConfig('maxIteration: 5\n');
+    // No comment list, no POST: nock refuses any request not mocked here.
+    const job = issueJob({ trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'bug' } });
+    const error = await adapter()
+      .loadTask(job, RUN_ID, signal)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentJobError);
+    expect((error as PermanentJobError).userMessage).toBe('');
+  });
+
+  it('a bad .github/openhands.yml that sets `triggerLabel: fix-me` tells that label, and ignores the installation’s', async () => {
+    const yml = 'triggerLabel: fix-me\nmaxIteration: 5\n';
+    mockRepoConfig(yml);
+    const posted = nock(API).get(COMMENTS).query(true).reply(200, []).post(COMMENTS).reply(201, { id: 2 });
+    const fixMe = issueJob({ trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'Fix-Me' } });
+    const told = await adapter()
+      .loadTask(fixMe, RUN_ID, signal)
+      .catch((e: unknown) => e);
+    expect((told as PermanentJobError).userMessage).toBe(
+      'The repository’s .github/openhands.yml is not valid.',
+    );
+    expect(posted.isDone()).toBe(true);
+
+    mockRepoConfig(yml);
+    const ignored = await adapter()
+      .loadTask(issueJob(), 'run-42-12-delivery-d-2', signal)
+      .catch((e: unknown) => e);
+    expect((ignored as PermanentJobError).userMessage).toBe('');
+  });
+
   it('someone pasting the marker into their own comment does not silence the config comment', async () => {
     mockRepoConfig('maxIteration: 5\n');
     const planted = `<!-- handsbot:config=${RUN_ID} -->`;
