@@ -1,38 +1,21 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lastToolResult } from '../support/scripted-llm/index.js';
-import { type E2eEnvironment, FULL, git, startE2eEnvironment, waitFor } from './support/e2e-environment.js';
+import { type E2eEnvironment, git, waitFor } from './support/e2e-environment.js';
 import { FIX_ADD } from './support/scenarios.js';
+import { useE2eEnvironment } from './support/use-e2e-environment.js';
 
 let env: E2eEnvironment;
 
-beforeAll(async () => {
-  env = await startE2eEnvironment({ scenarios: [FIX_ADD] });
-}, 120_000);
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') console.error(await env?.diagnostics());
+useE2eEnvironment({ scenarios: [FIX_ADD] }, (started) => {
+  env = started;
 });
-
-afterAll(async () => {
-  await env?.close();
-}, 60_000);
 
 describe('end to end: label an issue, get a pull request', () => {
   it('tracks the run in one comment and opens a PR whose diff fixes the bug, tested in the sandbox', async () => {
-    const { standin } = env;
-    const issue = standin.createIssue(FULL, {
+    const issue = await env.labelIssue({
       title: 'add() subtracts instead of adding',
       body: 'add(2, 3) returns -1, so `node test.js` fails.',
-      user: 'maintainer',
-      labels: ['openhands'],
     });
-    const delivery = await standin.deliver('issues', 'labeled', {
-      repo: FULL,
-      number: issue.number,
-      sender: 'maintainer',
-      overrides: { label: { name: 'openhands' } },
-    });
-    expect(delivery.status).toBe(200);
 
     // At once: 👀 and the tracking comment with the run id.
     await env.trackingComment(issue.number);
@@ -66,6 +49,6 @@ describe('end to end: label an issue, get a pull request', () => {
 
     // One PR for the issue, and nothing the contract forbids.
     expect(env.pulls().filter((p) => p.pull?.head.startsWith(branchPrefix))).toHaveLength(1);
-    standin.assertNoViolations();
+    env.standin.assertNoViolations();
   }, 180_000);
 });

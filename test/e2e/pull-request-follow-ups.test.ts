@@ -1,16 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { StandinIssue } from '../github-standin/state.js';
 import { lastToolResult } from '../support/scripted-llm/index.js';
 import { type AgentScenario, finish, fromTask, runsStarted, terminal } from './support/agent-script.js';
-import {
-  BOT,
-  type E2eEnvironment,
-  FULL,
-  git,
-  startE2eEnvironment,
-  waitFor,
-} from './support/e2e-environment.js';
+import { BOT, type E2eEnvironment, FULL, git, waitFor } from './support/e2e-environment.js';
 import { FIX_ADD } from './support/scenarios.js';
+import { useE2eEnvironment } from './support/use-e2e-environment.js';
 
 /** `/agent fix make the error message clearer`: give the assertion a message, check the tests still pass. */
 const CLEARER_MESSAGE: AgentScenario = {
@@ -53,47 +47,25 @@ let pull: StandinIssue;
 const commits = (branch: string) =>
   git(env.gitDir, 'log', '--format=%H %s', branch).then((out) => out.trim().split('\n'));
 
+// A PR's task shows its earlier comments too (the `/agent fix` one): the review scenario goes first.
+useE2eEnvironment({ scenarios: [ADDRESS_REVIEW, CLEARER_MESSAGE, FIX_ADD] }, (started) => {
+  env = started;
+});
+
 beforeAll(async () => {
-  // A PR's task shows its earlier comments too (the `/agent fix` one): the review scenario goes first.
-  env = await startE2eEnvironment({ scenarios: [ADDRESS_REVIEW, CLEARER_MESSAGE, FIX_ADD] });
-  const issue = env.standin.createIssue(FULL, {
+  const issue = await env.labelIssue({
     title: 'add() subtracts instead of adding',
     body: 'add(2, 3) returns -1.',
-    user: 'maintainer',
-    labels: ['openhands'],
-  });
-  await env.standin.deliver('issues', 'labeled', {
-    repo: FULL,
-    number: issue.number,
-    sender: 'maintainer',
-    overrides: { label: { name: 'openhands' } },
   });
   pull = await waitFor(() => env.pulls()[0], { timeoutMs: 120_000, intervalMs: 200, what: 'handsbot’s PR' });
   await env.trackingComment(issue.number, `#${pull.number}`);
 }, 240_000);
 
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') console.error(await env?.diagnostics());
-});
-
-afterAll(async () => {
-  await env?.close();
-}, 60_000);
-
 describe('end to end: follow-ups on handsbot’s pull request', () => {
   it('/agent fix with instructions pushes a new commit to the PR’s branch', async () => {
     const branch = pull.pull?.head ?? '';
     const before = await commits(branch);
-    const command = env.standin.addComment(FULL, pull.number, {
-      user: 'maintainer',
-      body: '/agent fix make the error message clearer',
-    });
-    const delivery = await env.standin.deliver('issue_comment', 'created', {
-      repo: FULL,
-      number: pull.number,
-      comment: command.id,
-    });
-    expect(delivery.status).toBe(200);
+    const command = await env.comment(pull.number, '/agent fix make the error message clearer');
 
     const tracking = await env.trackingComment(pull.number, 'I pushed 1 commit', 120_000);
     const after = await commits(branch);

@@ -1,16 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LABELS } from '../../src/workspace/docker/index.js';
-import type { StandinIssue } from '../github-standin/state.js';
 import { lastToolResult, type RecordedRequest } from '../support/scripted-llm/index.js';
 import { type AgentScenario, finish, runsStarted, taskMessage, terminal } from './support/agent-script.js';
-import {
-  BOT,
-  type E2eEnvironment,
-  FULL,
-  git,
-  startE2eEnvironment,
-  waitFor,
-} from './support/e2e-environment.js';
+import { BOT, type E2eEnvironment, git, waitFor } from './support/e2e-environment.js';
+import { useE2eEnvironment } from './support/use-e2e-environment.js';
 
 /** Rated HIGH by the rules (it deletes outside the workspace), so it waits for a maintainer. */
 const GATED = 'rm -rf ~/.cache/e2e && echo cleaned > CLEANED.txt';
@@ -45,45 +38,9 @@ const ANYTHING: AgentScenario = {
 
 let env: E2eEnvironment;
 
-beforeAll(async () => {
-  env = await startE2eEnvironment({ scenarios: [APPROVE, REJECT, LONG_RUN, ANYTHING] });
-}, 120_000);
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') console.error(await env?.diagnostics());
+useE2eEnvironment({ scenarios: [APPROVE, REJECT, LONG_RUN, ANYTHING] }, (started) => {
+  env = started;
 });
-
-afterAll(async () => {
-  await env?.close();
-}, 60_000);
-
-async function labelIssue(title: string, sender = 'maintainer'): Promise<StandinIssue> {
-  const issue = env.standin.createIssue(FULL, {
-    title,
-    body: 'See the title.',
-    user: sender,
-    labels: ['openhands'],
-  });
-  const delivery = await env.standin.deliver('issues', 'labeled', {
-    repo: FULL,
-    number: issue.number,
-    sender,
-    overrides: { label: { name: 'openhands' } },
-  });
-  expect(delivery.status).toBe(200);
-  return issue;
-}
-
-async function command(number: number, body: string, user = 'maintainer') {
-  const comment = env.standin.addComment(FULL, number, { user, body });
-  const delivery = await env.standin.deliver('issue_comment', 'created', {
-    repo: FULL,
-    number,
-    comment: comment.id,
-  });
-  expect(delivery.status).toBe(200);
-  return comment;
-}
 
 /** The run id in a tracking comment's hidden marker. */
 function runIdOf(body: string): string {
@@ -97,14 +54,17 @@ const requestsFor = (text: string): RecordedRequest[] =>
 
 describe('end to end: approval, stop and permission', () => {
   it('a gated command waits in the tracking comment; /agent approve runs it and the run finishes', async () => {
-    const issue = await labelIssue('e2e-gate-approve: clean the cache');
+    const issue = await env.labelIssue({
+      title: 'e2e-gate-approve: clean the cache',
+      body: 'See the title.',
+    });
     const waiting = await env.trackingComment(issue.number, 'Waiting for approval');
     expect(waiting.body).toContain('rm -rf ~/.cache/e2e');
     expect(waiting.body).toContain('/agent approve');
     // Nothing ran while it waited: the model was asked once.
     expect(requestsFor('e2e-gate-approve')).toHaveLength(1);
 
-    await command(issue.number, '/agent approve');
+    await env.comment(issue.number, '/agent approve');
     const done = await env.trackingComment(issue.number, /I opened pull request #\d+/);
     const pull = env.pulls().find((p) => p.pull?.head.startsWith(`openhands/issue-${issue.number}-`));
     expect(pull).toBeDefined();
@@ -115,9 +75,9 @@ describe('end to end: approval, stop and permission', () => {
   }, 180_000);
 
   it('/agent reject with a reason: the command never runs, the agent is told why and carries on', async () => {
-    const issue = await labelIssue('e2e-gate-reject: clean the cache');
+    const issue = await env.labelIssue({ title: 'e2e-gate-reject: clean the cache', body: 'See the title.' });
     await env.trackingComment(issue.number, 'Waiting for approval');
-    await command(issue.number, '/agent reject the cache is shared with other jobs');
+    await env.comment(issue.number, '/agent reject the cache is shared with other jobs');
 
     const done = await env.trackingComment(issue.number, 'I made no code changes');
     const told = requestsFor('e2e-gate-reject').map(lastToolResult).at(-1);
@@ -131,7 +91,7 @@ describe('end to end: approval, stop and permission', () => {
   }, 180_000);
 
   it('/agent stop ends a live run within seconds: the container is gone and the comment says stopped', async () => {
-    const issue = await labelIssue('e2e-stop: a run that takes long');
+    const issue = await env.labelIssue({ title: 'e2e-stop: a run that takes long', body: 'See the title.' });
     const tracking = await env.trackingComment(issue.number);
     const runId = runIdOf(tracking.body);
     // The model has asked for `sleep 120` (its second request): the run is in the middle of it.
@@ -139,7 +99,7 @@ describe('end to end: approval, stop and permission', () => {
     await waitFor(async () => (await sandboxesOf(runId)).length === 1, { what: 'the run’s sandbox' });
 
     const stoppedAt = Date.now();
-    await command(issue.number, '/agent stop');
+    await env.comment(issue.number, '/agent stop');
     const stopped = await env.trackingComment(issue.number, 'handsbot was stopped', 60_000);
     expect(Date.now() - stoppedAt).toBeLessThan(30_000);
     await waitFor(async () => (await sandboxesOf(runId)).length === 0, {
@@ -154,7 +114,11 @@ describe('end to end: approval, stop and permission', () => {
   }, 180_000);
 
   it('a user without write permission gets one short reply, and nothing runs', async () => {
-    const issue = await labelIssue('e2e-no-permission: please fix', 'reader');
+    const issue = await env.labelIssue({
+      title: 'e2e-no-permission: please fix',
+      body: 'See the title.',
+      user: 'reader',
+    });
     const reply = await waitFor(() => env.botComments(issue.number)[0], {
       timeoutMs: 60_000,
       what: 'the reply to @reader',

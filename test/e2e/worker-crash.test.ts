@@ -1,8 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LABELS } from '../../src/workspace/docker/index.js';
 import { lastToolResult } from '../support/scripted-llm/index.js';
 import { type AgentScenario, assistantTurns, finish, taskMessage, terminal } from './support/agent-script.js';
-import { type E2eEnvironment, FULL, git, startE2eEnvironment, waitFor } from './support/e2e-environment.js';
+import { type E2eEnvironment, git, waitFor } from './support/e2e-environment.js';
+import { useE2eEnvironment } from './support/use-e2e-environment.js';
 
 const LONG_FIX: AgentScenario = {
   name: 'fix, then a long command',
@@ -17,32 +18,16 @@ const LONG_FIX: AgentScenario = {
 
 let env: E2eEnvironment;
 
-beforeAll(async () => {
-  // A short lock, so the second worker notices the dead one within seconds rather than a minute.
-  env = await startE2eEnvironment({ scenarios: [LONG_FIX], workerEnv: { HANDSBOT_JOB_LOCK_MS: '4000' } });
-}, 120_000);
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') console.error(await env?.diagnostics());
+// A short lock, so the second worker notices the dead one within seconds rather than a minute.
+useE2eEnvironment({ scenarios: [LONG_FIX], workerEnv: { HANDSBOT_JOB_LOCK_MS: '4000' } }, (started) => {
+  env = started;
 });
-
-afterAll(async () => {
-  await env?.close();
-}, 60_000);
 
 describe('end to end: a worker killed mid-run', () => {
   it('is resumed by a second worker from the run’s log: one PR, one tracking comment, no step asked twice', async () => {
-    const issue = env.standin.createIssue(FULL, {
+    const issue = await env.labelIssue({
       title: 'e2e-crash: add() subtracts',
       body: 'add(2, 3) returns -1.',
-      user: 'maintainer',
-      labels: ['openhands'],
-    });
-    await env.standin.deliver('issues', 'labeled', {
-      repo: FULL,
-      number: issue.number,
-      sender: 'maintainer',
-      overrides: { label: { name: 'openhands' } },
     });
     const requests = () => env.llm.requests.filter((r) => taskMessage(r).includes('e2e-crash'));
     // The model answered `sleep 60`: the first worker is inside that command.

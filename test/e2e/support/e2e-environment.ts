@@ -37,6 +37,13 @@ export interface E2eEnvironment {
   startWorker(extraEnv?: Record<string, string>): Promise<HandsbotProcess>;
   /** The issue or PR with this number in `acme/widgets`. */
   item(number: number): StandinIssue;
+  /**
+   * Opens an issue by `user` (default `maintainer`) labelled with the trigger label and delivers
+   * `issues.labeled` from them, as GitHub would; fails unless the app answered 200.
+   */
+  labelIssue(issue: { title: string; body: string; user?: string }): Promise<StandinIssue>;
+  /** Comments `body` on #number as `user` (default `maintainer`) and delivers `issue_comment.created`. */
+  comment(number: number, body: string, user?: string): Promise<StandinComment>;
   /** The repository's pull requests. */
   pulls(): StandinIssue[];
   /** The repository's bare git directory, to check what was pushed. */
@@ -170,6 +177,25 @@ export async function startE2eEnvironment(options: E2eOptions): Promise<E2eEnvir
       queuePrefix,
       startWorker,
       item,
+      async labelIssue({ title, body, user = 'maintainer' }) {
+        const issue = standin.createIssue(FULL, { title, body, user, labels: ['openhands'] });
+        await expectAccepted(
+          standin.deliver('issues', 'labeled', {
+            repo: FULL,
+            number: issue.number,
+            sender: user,
+            overrides: { label: { name: 'openhands' } },
+          }),
+        );
+        return issue;
+      },
+      async comment(number, body, user = 'maintainer') {
+        const comment = standin.addComment(FULL, number, { user, body });
+        await expectAccepted(
+          standin.deliver('issue_comment', 'created', { repo: FULL, number, comment: comment.id }),
+        );
+        return comment;
+      },
       pulls: () => [...repo.items.values()].filter((i) => i.pull !== undefined),
       gitDir: repo.gitDir,
       dataDir,
@@ -220,6 +246,13 @@ export async function startE2eEnvironment(options: E2eOptions): Promise<E2eEnvir
     await close();
     throw error;
   }
+}
+
+async function expectAccepted(
+  delivery: Promise<{ id: string; status: number; body: string }>,
+): Promise<void> {
+  const { id, status, body } = await delivery;
+  if (status !== 200) throw new Error(`the app answered delivery ${id} with ${status}: ${body}`);
 }
 
 /** One event in a line: its seq, kind and what it is about. */
