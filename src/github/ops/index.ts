@@ -25,6 +25,7 @@ export {
 } from './gather-trigger-context.js';
 export type { GitHubClient } from './github-client.js';
 export { httpStatusOf } from './http-status-of.js';
+export { type IsHandsbotPullRequestOptions, isHandsbotPullRequest } from './is-handsbot-pull-request.js';
 export { isValidBranchName } from './is-valid-branch-name.js';
 export { neutralizeAgentMarkdown } from './markdown/neutralize-agent-markdown.js';
 export {

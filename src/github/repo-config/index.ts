@@ -1,5 +1,5 @@
 export { type RunLimits, resolveRunLimits } from '../../config/resolve-run-limits.js';
-export { invalidConfigTriggerLabel } from './invalid-config-trigger-label.js';
+export { invalidConfigTriggerSettings, type TriggerSettings } from './invalid-config-trigger-settings.js';
 export {
   type LoadedRepoConfig,
   type LoadRepoConfigOptions,
@@ -16,7 +16,13 @@ export {
   type TriggerPermissionLevel,
   triggerPermissionLevelSchema,
 } from './repo-config.schema.js';
-export { RepoConfigError, type RepoConfigErrorKind, type RepoConfigProblem } from './repo-config-error.js';
+export {
+  RepoConfigError,
+  type RepoConfigErrorKind,
+  type RepoConfigProblem,
+  TRIGGER_KEYS,
+  type TriggerKeys,
+} from './repo-config-error.js';
 export { type RepoConfigFile, repoConfigFileSchema } from './repo-config-file.schema.js';
 export {
   type InstallationDefaults,

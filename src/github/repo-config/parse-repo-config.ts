@@ -1,7 +1,7 @@
 import { parseDocument } from 'yaml';
 import { formatConfigIssues } from './format-config-issues.js';
 import { repoConfigSchema } from './repo-config.schema.js';
-import { RepoConfigError } from './repo-config-error.js';
+import { RepoConfigError, TRIGGER_KEYS, type TriggerKeys } from './repo-config-error.js';
 import { type RepoConfigFile, repoConfigFileSchema } from './repo-config-file.schema.js';
 
 /** Aliases are rarely needed in a settings file; a low cap stops "billion laughs" expansion. */
@@ -46,16 +46,25 @@ export function parseRepoConfig(text: string, path: string): RepoConfigFile {
   }
   const parsed = repoConfigFileSchema.safeParse(value);
   if (!parsed.success) {
-    // Kept so that only the label the file meant to start runs is told the file is broken.
-    const label = repoConfigFileSchema.shape.triggerLabel.safeParse(
-      'triggerLabel' in value ? value.triggerLabel : undefined,
-    );
     throw new RepoConfigError(
       path,
       'schema',
       formatConfigIssues(parsed.error, Object.keys(repoConfigSchema.shape)),
-      label.success && label.data !== undefined ? { triggerLabel: label.data } : {},
+      { triggerKeys: validTriggerKeys(value) },
     );
   }
   return parsed.data;
+}
+
+/**
+ * The trigger keys a refused file sets validly, each judged on its own: kept so that only what the
+ * file meant as a trigger (its label, reviews on its branches) is told the file is broken.
+ */
+function validTriggerKeys(file: object): TriggerKeys {
+  const kept: TriggerKeys = {};
+  for (const key of TRIGGER_KEYS) {
+    const one = repoConfigFileSchema.shape[key].safeParse(key in file ? Reflect.get(file, key) : undefined);
+    if (one.success && one.data !== undefined) kept[key] = one.data;
+  }
+  return kept;
 }

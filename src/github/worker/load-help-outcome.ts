@@ -1,6 +1,6 @@
 import type { GitHubClient } from '../ops/github-client.js';
 import type { Outcome } from '../ops/outcome.js';
-import { invalidConfigTriggerLabel } from '../repo-config/invalid-config-trigger-label.js';
+import { invalidConfigTriggerSettings } from '../repo-config/invalid-config-trigger-settings.js';
 import { loadRepoConfig } from '../repo-config/load-repo-config.js';
 import { TRIGGER_PERMISSION_LEVELS } from '../repo-config/repo-config.schema.js';
 import { RepoConfigError } from '../repo-config/repo-config-error.js';
@@ -18,7 +18,7 @@ export interface LoadHelpOutcomeOptions {
  * `.github/openhands.yml` sets (the same rule the run job acts on), else the installation's.
  *
  * A file that does not parse does not break help: it names the label the run job would answer
- * with the config problems (`invalidConfigTriggerLabel`), the default permission levels, and says
+ * with the config problems (`invalidConfigTriggerSettings`), the default permission levels, and says
  * the file is invalid. Staying silent would tell people to add a label that, here, only earns
  * them the config-error comment; help is where they look when nothing starts. GitHub failures other
  * than a missing file propagate, for the control job's retry.
@@ -36,7 +36,7 @@ export async function loadHelpOutcome(
     return {
       kind: 'help',
       // The one label that gets the config comment instead of silence: what to try, once fixed.
-      triggerLabel: invalidConfigTriggerLabel(error, installationLabel),
+      triggerLabel: invalidConfigTriggerSettings(error, { triggerLabel: installationLabel }).triggerLabel,
       permissions: TRIGGER_PERMISSION_LEVELS,
       invalidConfigPath: error.path,
     };

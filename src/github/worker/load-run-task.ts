@@ -7,10 +7,11 @@ import { chooseBranchName, NoFreeBranchNameError } from '../ops/choose-branch-na
 import { createPermissionChecker } from '../ops/create-permission-checker.js';
 import { gatherTriggerContext, TriggerTargetError } from '../ops/gather-trigger-context.js';
 import type { GitHubClient } from '../ops/github-client.js';
+import { isHandsbotPullRequest } from '../ops/is-handsbot-pull-request.js';
 import { postConfigProblems } from '../ops/post-config-problems.js';
 import { postPermissionDeniedReply } from '../ops/post-permission-denied-reply.js';
 import { renderTaskPrompt } from '../ops/render-task-prompt.js';
-import { invalidConfigTriggerLabel } from '../repo-config/invalid-config-trigger-label.js';
+import { invalidConfigTriggerSettings } from '../repo-config/invalid-config-trigger-settings.js';
 import { type LoadedRepoConfig, loadRepoConfig } from '../repo-config/load-repo-config.js';
 import { RepoConfigError } from '../repo-config/repo-config-error.js';
 import type { RepoConfigFile } from '../repo-config/repo-config-file.schema.js';
@@ -38,13 +39,17 @@ export type LoadedRunTask =
       readonly triggerLabel: string;
       readonly shownThreadIds: ReadonlySet<number>;
     }
-  /** Nothing runs and the user was already told (or, for another label, needs no telling). */
+  /**
+   * Nothing runs and the user was already told (or, for another label or a review of someone else's
+   * PR, needs no telling).
+   */
   | { readonly kind: 'refused'; readonly error: PermanentJobError };
 
 /**
  * Everything GitHub must say before a run may start, in the order that costs least when refused:
- * the repository's settings (default branch only), the label, the sender's permission, then the
- * issue or PR itself, read as the agent may see it, and the branch to push to.
+ * the repository's settings (default branch only), whether this is a trigger here at all (the label;
+ * for a review, a PR handsbot opened), the sender's permission, then the issue or PR itself, read as
+ * the agent may see it, and the branch to push to.
  */
 export async function loadRunTask(input: LoadRunTaskInput): Promise<LoadedRunTask> {
   const { octokit, data, redact } = input;
@@ -63,10 +68,10 @@ export async function loadRunTask(input: LoadRunTaskInput): Promise<LoadedRunTas
     if (!(error instanceof RepoConfigError)) throw error;
     loaded = error;
   }
-  const triggerLabel =
+  const { triggerLabel, branchPrefix: prefix } =
     loaded instanceof RepoConfigError
-      ? invalidConfigTriggerLabel(loaded, input.defaults.triggerLabel)
-      : resolveRepoSettings(loaded.config, input.defaults).triggerLabel;
+      ? invalidConfigTriggerSettings(loaded, input.defaults)
+      : resolveRepoSettings(loaded.config, input.defaults);
 
   const trigger = data.trigger;
   // Before anything is said about the file: a label that is not (or, with a broken file, could not
@@ -74,6 +79,14 @@ export async function loadRunTask(input: LoadRunTaskInput): Promise<LoadedRunTas
   // GitHub compares label names without regard to case.
   if (trigger.kind === 'issue_labeled' && trigger.label.toLowerCase() !== triggerLabel.toLowerCase()) {
     return refused(`label ${trigger.label} is not this repository's trigger label`, '');
+  }
+  // Likewise reviews: they start work only on pull requests handsbot opened; on anyone else's they
+  // are ordinary reviews, and handsbot stays quiet, whatever state its settings file is in.
+  if (trigger.kind === 'pr_review') {
+    const ours = await asJobError('read the pull request', () =>
+      isHandsbotPullRequest(octokit, { owner, repo, pullNumber: data.number, branchPrefix: prefix }),
+    );
+    if (!ours) return refused(`#${data.number} is not a pull request handsbot opened`, '');
   }
   if (loaded instanceof RepoConfigError) {
     const invalid = loaded;
@@ -92,19 +105,7 @@ export async function loadRunTask(input: LoadRunTaskInput): Promise<LoadedRunTas
   }
   const file = loaded.config;
   const config = resolveRepoSettings(file, input.defaults);
-  const { draftPullRequests: draft, branchPrefix: prefix } = config;
-
-  // Reviews start work only on pull requests handsbot opened (an app's PR from one of its own
-  // branches); on anyone else's they are ordinary reviews, and handsbot stays quiet.
-  if (trigger.kind === 'pr_review') {
-    const pr = await asJobError(
-      'read the pull request',
-      async () => (await octokit.rest.pulls.get({ owner, repo, pull_number: data.number })).data,
-    );
-    if (pr.user?.type !== 'Bot' || !pr.head.ref.startsWith(prefix)) {
-      return refused(`#${data.number} is not a pull request handsbot opened`, '');
-    }
-  }
+  const { draftPullRequests: draft } = config;
 
   const permissions = createPermissionChecker(octokit, { owner, repo, allowed: config.triggerPermissions });
   const sender = await asJobError('check the sender’s permission', () => permissions(data.sender.login));

@@ -97,11 +97,23 @@ describe('parseRepoConfig', () => {
   });
 
   it('a refused file still says which trigger label it sets, when that key on its own is valid', () => {
-    expect(problemsOf('triggerLabel: fix-me\nmaxIteration: 3\n').triggerLabel).toBe('fix-me');
-    expect(problemsOf('maxIteration: 3\n').triggerLabel).toBeUndefined();
-    expect(problemsOf('triggerLabel: " fix-me"\nmaxIteration: 3\n').triggerLabel).toBeUndefined();
-    expect(problemsOf('triggerLabel: 5\n').triggerLabel).toBeUndefined();
-    expect(problemsOf('triggerLabel: fix-me\n  bad: [\n').triggerLabel).toBeUndefined();
+    expect(problemsOf('triggerLabel: fix-me\nmaxIteration: 3\n').triggerKeys).toEqual({
+      triggerLabel: 'fix-me',
+    });
+    expect(problemsOf('maxIteration: 3\n').triggerKeys).toEqual({});
+    expect(problemsOf('triggerLabel: " fix-me"\nmaxIteration: 3\n').triggerKeys).toEqual({});
+    expect(problemsOf('triggerLabel: 5\n').triggerKeys).toEqual({});
+    expect(problemsOf('triggerLabel: fix-me\n  bad: [\n').triggerKeys).toEqual({});
+  });
+
+  it('and which branch prefix, judged on its own too: the rest of the file is never kept', () => {
+    expect(problemsOf('branchPrefix: bot/\nmaxIteration: 3\n').triggerKeys).toEqual({ branchPrefix: 'bot/' });
+    expect(problemsOf('branchPrefix: "a..b/"\ntriggerLabel: fix-me\n').triggerKeys).toEqual({
+      triggerLabel: 'fix-me',
+    });
+    expect(
+      problemsOf('triggerLabel: fix-me\nbranchPrefix: bot/\ndraftPullRequests: maybe\n').triggerKeys,
+    ).toEqual({ triggerLabel: 'fix-me', branchPrefix: 'bot/' });
   });
 
   it('a YAML syntax error names the line', () => {

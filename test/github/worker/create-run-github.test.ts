@@ -255,6 +255,61 @@ describe('createRunGitHub().loadTask', () => {
     expect((ignored as PermanentJobError).userMessage).toBe('');
   });
 
+  it('a bad .github/openhands.yml that sets `branchPrefix: bot/` tells reviews on handsbot’s bot/ PRs only', async () => {
+    const yml = 'branchPrefix: bot/\nmaxIteration: 5\n';
+    const review = issueJob({ trigger: { kind: 'pr_review', prNumber: 12, reviewId: 900 } });
+    mockRepoConfig(yml);
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}/pulls/12`)
+      .reply(200, {
+        number: 12,
+        user: { login: 'handsbot[bot]', type: 'Bot' },
+        head: { ref: 'bot/issue-3-x' },
+      });
+    const posted = nock(API).get(COMMENTS).query(true).reply(200, []).post(COMMENTS).reply(201, { id: 2 });
+    const told = await adapter()
+      .loadTask(review, RUN_ID, signal)
+      .catch((e: unknown) => e);
+    expect((told as PermanentJobError).userMessage).toBe(
+      'The repository’s .github/openhands.yml is not valid.',
+    );
+    expect(posted.isDone()).toBe(true);
+
+    // The default prefix is just another branch name where the file chose its own.
+    mockRepoConfig(yml);
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}/pulls/12`)
+      .reply(200, {
+        number: 12,
+        user: { login: 'handsbot[bot]', type: 'Bot' },
+        head: { ref: 'openhands/issue-3-x' },
+      });
+    const ignored = await adapter()
+      .loadTask(review, 'run-42-12-delivery-d-2', signal)
+      .catch((e: unknown) => e);
+    expect((ignored as PermanentJobError).userMessage).toBe('');
+  });
+
+  it('a bad .github/openhands.yml whose branchPrefix is bad too falls back to the installation’s prefix', async () => {
+    mockRepoConfig('branchPrefix: "a..b/"\n');
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}/pulls/12`)
+      .reply(200, {
+        number: 12,
+        user: { login: 'handsbot[bot]', type: 'Bot' },
+        head: { ref: 'ai/issue-3-x' },
+      });
+    const posted = nock(API).get(COMMENTS).query(true).reply(200, []).post(COMMENTS).reply(201, { id: 2 });
+    const review = issueJob({ trigger: { kind: 'pr_review', prNumber: 12, reviewId: 900 } });
+    const told = await adapter({ defaults: { triggerLabel: 'openhands', branchPrefix: 'ai/' } })
+      .loadTask(review, RUN_ID, signal)
+      .catch((e: unknown) => e);
+    expect((told as PermanentJobError).userMessage).toBe(
+      'The repository’s .github/openhands.yml is not valid.',
+    );
+    expect(posted.isDone()).toBe(true);
+  });
+
   it('someone pasting the marker into their own comment does not silence the config comment', async () => {
     mockRepoConfig('maxIteration: 5\n');
     const planted = `<!-- handsbot:config=${RUN_ID} -->`;
