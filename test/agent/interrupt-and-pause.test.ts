@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Conversation } from '../../src/agent/conversation.js';
-import { createInMemoryEventStore } from '../../src/events/index.js';
+import { createInMemoryEventStore, type EventStore } from '../../src/events/index.js';
 import { waitFor } from '../cli/run-cli.js';
 import { createBuggyRepo } from '../support/fixture-repo.js';
 import {
   lastToolResult,
+  type RecordedRequest,
   type ScriptedLlmServer,
   startScriptedLlmServer,
 } from '../support/scripted-llm/index.js';
@@ -17,6 +18,41 @@ let server: ScriptedLlmServer | undefined;
 afterEach(async () => {
   await server?.close();
 });
+
+/**
+ * A stored log whose last step is a terminal call with no result: what a run leaves when it is cut off
+ * mid-command, by an interrupt (`interrupted`: a pause follows) or by the process dying (nothing does).
+ */
+async function logCutOffAt(
+  runId: string,
+  repo: string,
+  command: string,
+  how: 'interrupted' | 'crashed',
+): Promise<EventStore> {
+  const store = createInMemoryEventStore();
+  const h = new History(runId).start({ workspace: { kind: 'local', root: repo } });
+  h.add({
+    kind: 'action',
+    source: 'agent',
+    thought: '',
+    toolName: 'terminal',
+    toolCallId: 'call_cut',
+    arguments: { command },
+    securityRisk: 'LOW',
+    verdict: { risk: 'LOW', reasons: [] },
+    llmResponseId: 'r1',
+  });
+  if (how === 'interrupted') h.add({ kind: 'pause', source: 'user', reason: 'interrupted' });
+  await store.append(runId, h.events);
+  return store;
+}
+
+/** A model that finishes at once, repeating the last tool result it was sent. */
+const ECHO_LAST_RESULT = [
+  (request: RecordedRequest) => ({
+    toolCalls: [{ name: 'finish', arguments: { message: `${lastToolResult(request)?.content}` } }],
+  }),
+];
 
 describe('interrupting a run', () => {
   it('stops a running command at once; the LLM later sees it was interrupted', async () => {
@@ -58,27 +94,8 @@ describe('interrupting a run', () => {
 
   it('rejects, on resume, an action cut off before it could report, instead of running it blindly', async () => {
     const repo = await createBuggyRepo();
-    server = await startScriptedLlmServer([
-      (request) => ({
-        toolCalls: [{ name: 'finish', arguments: { message: `${lastToolResult(request)?.content}` } }],
-      }),
-    ]);
-    const store = createInMemoryEventStore();
-    // A log that ends with an action and an interrupt, as a run cancelled mid-action leaves it.
-    const h = new History('run-interrupted').start({ workspace: { kind: 'local', root: repo } });
-    h.add({
-      kind: 'action',
-      source: 'agent',
-      thought: '',
-      toolName: 'terminal',
-      toolCallId: 'call_cut',
-      arguments: { command: 'touch must-not-run' },
-      securityRisk: 'LOW',
-      verdict: { risk: 'LOW', reasons: [] },
-      llmResponseId: 'r1',
-    });
-    h.add({ kind: 'pause', source: 'user', reason: 'interrupted' });
-    await store.append('run-interrupted', h.events);
+    server = await startScriptedLlmServer(ECHO_LAST_RESULT);
+    const store = await logCutOffAt('run-interrupted', repo, 'touch must-not-run', 'interrupted');
     const { agent, workspace } = await startScriptedConversation({ provider: 'openai', server, repo, store });
     try {
       const resumed = await Conversation.resume({
@@ -100,26 +117,8 @@ describe('interrupting a run', () => {
 
   it('reports back, on resume after a crash, an action that was running when the process died, instead of running it again, then gives a resume notice', async () => {
     const repo = await createBuggyRepo();
-    server = await startScriptedLlmServer([
-      (request) => ({
-        toolCalls: [{ name: 'finish', arguments: { message: `${lastToolResult(request)?.content}` } }],
-      }),
-    ]);
-    const store = createInMemoryEventStore();
-    // A log that ends with an action and nothing after it, as a worker killed mid-command leaves it.
-    const h = new History('run-crashed').start({ workspace: { kind: 'local', root: repo } });
-    h.add({
-      kind: 'action',
-      source: 'agent',
-      thought: '',
-      toolName: 'terminal',
-      toolCallId: 'call_cut',
-      arguments: { command: 'echo once >> appended.txt' },
-      securityRisk: 'LOW',
-      verdict: { risk: 'LOW', reasons: [] },
-      llmResponseId: 'r1',
-    });
-    await store.append('run-crashed', h.events);
+    server = await startScriptedLlmServer(ECHO_LAST_RESULT);
+    const store = await logCutOffAt('run-crashed', repo, 'echo once >> appended.txt', 'crashed');
     const { agent, workspace } = await startScriptedConversation({ provider: 'openai', server, repo, store });
     try {
       const resumed = await Conversation.resume({
