@@ -1,11 +1,17 @@
 import { z } from 'zod';
-import { confirmationPolicySchema, DEFAULT_CONFIRMATION_POLICY } from '../../security/confirmation-policy.js';
+import { confirmationPolicySchema } from '../../security/confirmation-policy.js';
 import { networkPolicySchema } from '../../workspace/network/network-policy.js';
+import { installationDefault } from './installation-default.js';
 
 /**
  * `.github/openhands.yml`: what one repository says about how handsbot works on it. Read from the
  * default branch only, so a pull request can never loosen its own rules. Keys are strict: a typo such
  * as `maxIteration` is an error that names the key, never a silently ignored setting.
+ *
+ * A key the installation also sets (its `HANDSBOT_*` variable) has no `.default()` here: a file that
+ * leaves it out takes the installation's setting first, so one default would be wrong wherever the
+ * operator chose otherwise. Its description says what applies instead (`installationDefault`), and
+ * that is what the JSON Schema shows. Keys only a repository sets keep their defaults.
  */
 
 /**
@@ -55,34 +61,52 @@ const branchPrefixSchema = z
 
 export const repoConfigSchema = z
   .strictObject({
-    triggerLabel: labelSchema.default('openhands').describe('The label that starts a run on an issue'),
+    triggerLabel: labelSchema
+      .optional()
+      .describe(
+        `The label that starts a run on an issue; default: ${installationDefault('HANDSBOT_TRIGGER_LABEL')}`,
+      ),
     modelProfile: z
       .string()
       .min(1)
       .optional()
-      .describe("Name of one of the installation's model profiles; default: the installation's route"),
+      .describe(
+        "Name of one of the installation's model profiles (HANDSBOT_LLM_PROFILES); default: the installation's HANDSBOT_LLM_ROUTES agent route",
+      ),
     maxIterations: z
       .number()
       .int()
       .positive()
       .max(500)
       .optional()
-      .describe("LLM steps per run; never more than the installation's own limit"),
+      .describe(
+        `LLM steps per run, never more than the installation's limit; default: ${installationDefault('HANDSBOT_MAX_ITERATIONS')}`,
+      ),
     maxCostUsd: z
       .number()
       .positive()
       .optional()
-      .describe("Dollars per run; never more than the installation's own cap"),
-    image: imageSchema.optional().describe("Container image the agent works in; default: the installation's"),
+      .describe(
+        `Dollars per run, never more than the installation's cap; default: ${installationDefault('HANDSBOT_MAX_COST_USD', 'no cap')}`,
+      ),
+    image: imageSchema
+      .optional()
+      .describe(
+        `Container image the agent works in; default: ${installationDefault('HANDSBOT_SANDBOX_IMAGE')}`,
+      ),
     setupScript: repoPathSchema
       .default('.openhands/setup.sh')
       .describe('Script run in the workspace before the agent starts, when the file exists'),
     network: networkPolicySchema
-      .default({ mode: 'none' })
-      .describe('Network access from the sandbox: none, open, or an allowlist of hosts'),
+      .optional()
+      .describe(
+        `Network access from the sandbox: none, open, or an allowlist of hosts; default: ${installationDefault('HANDSBOT_NETWORK')} (an allowlist's hosts: HANDSBOT_NETWORK_ALLOW)`,
+      ),
     confirmation: confirmationPolicySchema
-      .default(DEFAULT_CONFIRMATION_POLICY)
-      .describe('Which actions wait for /agent approve: never, always, or risky (at or above a threshold)'),
+      .optional()
+      .describe(
+        `Which actions wait for /agent approve: never, always, or risky (at or above a threshold); default: ${installationDefault('HANDSBOT_CONFIRMATION')} (threshold: ${installationDefault('HANDSBOT_CONFIRMATION_THRESHOLD')})`,
+      ),
     triggerPermissions: z
       .array(triggerPermissionLevelSchema)
       .min(1)
@@ -101,5 +125,5 @@ export const repoConfigSchema = z
 
 /** What a repository writes (every key optional). */
 export type RepoConfigInput = z.input<typeof repoConfigSchema>;
-/** The parsed settings, defaults filled in. */
+/** The parsed settings, defaults filled in (none for the keys the installation also sets). */
 export type RepoConfig = z.output<typeof repoConfigSchema>;

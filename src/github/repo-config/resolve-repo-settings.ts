@@ -1,4 +1,4 @@
-import { type RepoConfig, repoConfigSchema } from './repo-config.schema.js';
+import { repoConfigSchema } from './repo-config.schema.js';
 import type { RepoConfigFile } from './repo-config-file.schema.js';
 
 /** Installation-wide settings (the worker's environment) that apply where a repository sets none. */
@@ -9,10 +9,15 @@ export interface InstallationDefaults {
   readonly branchPrefix?: string;
 }
 
-/** The settings handsbot's GitHub side acts on for a repository: who and what starts a run, what it may push. */
-export type RepoSettings = Pick<
-  RepoConfig,
-  'triggerLabel' | 'triggerPermissions' | 'draftPullRequests' | 'branchPrefix' | 'allowWorkflowChanges'
+/**
+ * The settings handsbot's GitHub side acts on for a repository: who and what starts a run, what it
+ * may push. Each one resolved, whether the file, the installation or a default decided it.
+ */
+export type RepoSettings = Required<
+  Pick<
+    RepoConfigFile,
+    'triggerLabel' | 'triggerPermissions' | 'draftPullRequests' | 'branchPrefix' | 'allowWorkflowChanges'
+  >
 >;
 
 /**

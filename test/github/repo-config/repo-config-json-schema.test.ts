@@ -13,10 +13,28 @@ describe('docs/openhands.schema.json', () => {
       additionalProperties: boolean;
     };
     expect(schema.additionalProperties).toBe(false);
-    expect(schema.properties.triggerLabel?.default).toBe('openhands');
     expect(schema.properties.draftPullRequests?.default).toBe(true);
     for (const [key, property] of Object.entries(schema.properties)) {
       expect(property.description, key).toBeTruthy();
+    }
+  });
+
+  it('claims no default for a key the installation sets: the description names its variable', () => {
+    const schema = JSON.parse(renderRepoConfigJsonSchema()) as {
+      properties: Record<string, { default?: unknown; description?: string }>;
+    };
+    const installationKeys = {
+      triggerLabel: 'HANDSBOT_TRIGGER_LABEL, else "openhands"',
+      network: 'HANDSBOT_NETWORK, else "none"',
+      confirmation: 'HANDSBOT_CONFIRMATION, else "risky"',
+      image: 'HANDSBOT_SANDBOX_IMAGE',
+      maxIterations: 'HANDSBOT_MAX_ITERATIONS, else 50',
+      maxCostUsd: 'HANDSBOT_MAX_COST_USD, else no cap',
+      modelProfile: 'HANDSBOT_LLM_ROUTES',
+    };
+    for (const [key, variable] of Object.entries(installationKeys)) {
+      expect(schema.properties[key], key).not.toHaveProperty('default');
+      expect(schema.properties[key]?.description, key).toContain(`default: the installation's ${variable}`);
     }
   });
 });
