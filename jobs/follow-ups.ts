@@ -1,11 +1,17 @@
 import type { Redis } from 'ioredis';
+import type { JudgedFollowUp } from './follow-up-fate.js';
 import { type JobData, jobDataSchema } from './job-data.js';
 
 const TTL_S = 7 * 24 * 60 * 60;
 
 /**
  * Triggers that arrived while a run for their target was already queued or running. They start no
- * run of their own; the running job takes them and acknowledges them in its tracking comment.
+ * run of their own. Each job keeps two lists:
+ * - pending: recorded as they arrive; the running job shows them (`peek`) and, in its final report,
+ *   judges them (`followUpFate`) and settles those it showed (`settle`);
+ * - run after: the settled ones that carry new work, waiting for the job to end.
+ * When the job is done for good, the queue takes both (`take`) and queues them as a new run: the run
+ * after ones, then any pending one that came after the report (never shown, so never judged).
  */
 export class FollowUps {
   constructor(
@@ -13,28 +19,67 @@ export class FollowUps {
     private readonly prefix: string,
   ) {}
 
-  private key(jobId: string): string {
+  private pendingKey(jobId: string): string {
     return `${this.prefix}:handsbot-follow-ups:${jobId}`;
   }
 
+  private runAfterKey(jobId: string): string {
+    return `${this.prefix}:handsbot-follow-ups-run-after:${jobId}`;
+  }
+
   async record(jobId: string, data: JobData): Promise<void> {
-    const key = this.key(jobId);
+    const key = this.pendingKey(jobId);
     await this.redis.multi().rpush(key, JSON.stringify(data)).expire(key, TTL_S).exec();
   }
 
-  /** The follow-ups of `jobId`, oldest first; each is returned once (read and delete in one step). */
-  async take(jobId: string): Promise<JobData[]> {
-    const key = this.key(jobId);
-    const replies = await this.redis.multi().lrange(key, 0, -1).del(key).exec();
-    return parseAll(replies?.[0]?.[1]);
+  /**
+   * The pending follow-ups of `jobId` so far, oldest first, left in place: the running job shows them
+   * as they arrive, and its final report shows them again before it settles them.
+   */
+  async peek(jobId: string): Promise<JobData[]> {
+    return parseAll(await this.redis.lrange(this.pendingKey(jobId), 0, -1));
   }
 
   /**
-   * The follow-ups of `jobId` so far, oldest first, left in place: the running job shows them as they
-   * arrive, and its final report (or a skipped job's stand-in) still takes them.
+   * The oldest pending follow-up, taken: a skipped job runs it in its own place, and the others stay
+   * pending for that run to judge.
    */
-  async peek(jobId: string): Promise<JobData[]> {
-    return parseAll(await this.redis.lrange(this.key(jobId), 0, -1));
+  async takeNext(jobId: string): Promise<JobData | null> {
+    const raw = await this.redis.lpop(this.pendingKey(jobId));
+    return parseAll(raw === null ? [] : [raw])[0] ?? null;
+  }
+
+  /**
+   * After the final report showed `judged` (the first pending follow-ups, in order): they leave the
+   * pending list, and those that run after the job wait for its end. One transaction, so a crash
+   * leaves them either pending (the job's end then runs them all) or settled, never both or neither.
+   * Only appends happen meanwhile, so the first `judged.length` are the ones shown.
+   */
+  async settle(jobId: string, judged: readonly JudgedFollowUp[]): Promise<void> {
+    if (judged.length === 0) return;
+    const runAfter = judged.filter((f) => f.fate === 'runs_after').map((f) => JSON.stringify(f.data));
+    const tx = this.redis.multi().ltrim(this.pendingKey(jobId), judged.length, -1);
+    if (runAfter.length > 0) {
+      const key = this.runAfterKey(jobId);
+      tx.rpush(key, ...runAfter).expire(key, TTL_S);
+    }
+    await tx.exec();
+  }
+
+  /**
+   * Everything still recorded for `jobId`, each returned once (read and delete in one step): those
+   * settled to run after it, then those still pending, oldest first.
+   */
+  async take(jobId: string): Promise<JobData[]> {
+    const runAfter = this.runAfterKey(jobId);
+    const pending = this.pendingKey(jobId);
+    const replies = await this.redis
+      .multi()
+      .lrange(runAfter, 0, -1)
+      .lrange(pending, 0, -1)
+      .del(runAfter, pending)
+      .exec();
+    return [...parseAll(replies?.[0]?.[1]), ...parseAll(replies?.[1]?.[1])];
   }
 }
 

@@ -4,6 +4,7 @@ import type { EventStore } from '../src/events/event-store.js';
 import type { LlmClientDeps } from '../src/llm/llm-client-deps.js';
 import { createRedactor } from '../src/security/redactor.js';
 import type { GitIdentity } from '../src/workspace/git/push-branch.js';
+import { type JudgedFollowUp, judgeFollowUps } from './follow-up-fate.js';
 import { classifyFailure } from './job-error-boundary.js';
 import { JobCancelledError, JobDrainingError, PermanentJobError, TransientJobError } from './job-errors.js';
 import type { RunJobContext, RunJobData, RunJobProcessor, RunJobResult } from './run-job-context.js';
@@ -66,10 +67,13 @@ export function createRunJobProcessor(options: RunJobProcessorOptions): RunJobPr
       });
     };
     const finish = async (report: Omit<RunReport, 'runId' | 'followUps'>): Promise<RunJobResult> => {
-      // The report takes the follow-ups and acknowledges them in the final edit.
+      // The report shows the follow-ups with their fate in the final edit, then settles them: those
+      // with new work run after this job (a report that fails leaves them for the retry's report).
       followUpWatch?.stop();
       await enter('report');
-      await github.report(data, { ...report, runId, followUps: await ctx.takeFollowUps() });
+      const followUps = judgeFollowUps(await ctx.pendingFollowUps(), data, 'completes');
+      await github.report(data, { ...report, runId, followUps });
+      await ctx.settleFollowUps(followUps);
       return {
         outcome: report.outcome,
         runId,
@@ -85,7 +89,8 @@ export function createRunJobProcessor(options: RunJobProcessorOptions): RunJobPr
       // From here the run has its tracking comment: a trigger that arrives now is acknowledged there.
       followUpWatch = watchFollowUps({
         peek: () => ctx.pendingFollowUps(),
-        onArrived: (followUps) => github.acknowledgeFollowUps(data, runId, followUps),
+        onArrived: (followUps) =>
+          github.acknowledgeFollowUps(data, runId, judgeFollowUps(followUps, data, 'completes')),
         intervalMs: options.followUpPollMs ?? 5_000,
         logger: ctx.logger,
       });
@@ -209,19 +214,14 @@ export function createRunJobProcessor(options: RunJobProcessorOptions): RunJobPr
           // A trigger that arrived while this job held the target (`bug` and `openhands` put on at
           // once) started no job of its own: it runs here, in this job's place (the log is empty),
           // under this job's run id, which every port call is given rather than derives from data.
-          const waiting = (await ctx.takeFollowUps()).filter((f): f is RunJobData => f.type === 'run');
-          const [next, ...rest] = waiting;
+          // The others stay pending, for that run to acknowledge and judge.
+          const next = await takeNextRunFollowUp(ctx);
           if (next) {
             ctx.logger.info(
               { trigger: next.trigger.kind },
               'running a trigger that arrived during a skipped job',
             );
-            return processRun({
-              ...ctx,
-              data: next,
-              takeFollowUps: async () => [...rest.splice(0), ...(await ctx.takeFollowUps())],
-              pendingFollowUps: async () => [...rest, ...(await ctx.pendingFollowUps())],
-            });
+            return processRun({ ...ctx, data: next });
           }
           return { outcome: 'skipped', runId, message: failure.logMessage };
         }
@@ -257,7 +257,11 @@ function stoppedMessage(state: RunState): string {
     : `The run stopped before it finished (${state.status}).`;
 }
 
-/** The final report on a failure path: a report that itself fails must not hide the first failure. */
+/**
+ * The final report on a failure path, for a run that failed for good or was stopped: a report that
+ * itself fails must not hide the first failure. The follow-ups are settled even when the report
+ * failed: the job ends here either way, and their fate does not depend on the comment.
+ */
 async function reportQuietly(
   ctx: RunJobContext,
   github: RunPorts['github'],
@@ -267,19 +271,34 @@ async function reportQuietly(
     state: RunState | undefined;
   },
 ): Promise<void> {
+  let followUps: JudgedFollowUp[] = [];
   try {
+    const end = input.outcome === 'cancelled' ? 'stopped' : 'fails';
+    followUps = judgeFollowUps(await ctx.pendingFollowUps(), ctx.data, end);
     await github.report(ctx.data, {
       outcome: input.outcome,
       runId: ctx.runId,
       message: input.failure.userMessage,
       failedStep: input.failure.step,
       ...(input.state ? { state: input.state } : {}),
-      followUps: await ctx.takeFollowUps(),
+      followUps,
     });
   } catch (error) {
     ctx.logger.warn(
       { err: error instanceof Error ? error.name : String(error) },
       'could not report the failure',
     );
+  }
+  // Unsettled (Redis failed), they are still taken when the job ends: run rather than lost.
+  await ctx.settleFollowUps(followUps).catch((error: unknown) => {
+    ctx.logger.warn({ err: error }, 'could not settle the follow-ups; the job end queues them all');
+  });
+}
+
+/** The oldest follow-up that is a run trigger, taken (all are: controls never collapse into a run). */
+async function takeNextRunFollowUp(ctx: RunJobContext): Promise<RunJobData | null> {
+  for (;;) {
+    const next = await ctx.takeNextFollowUp();
+    if (next === null || next.type === 'run') return next;
   }
 }

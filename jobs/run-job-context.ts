@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Decision } from '../src/agent/conversation.js';
+import type { JudgedFollowUp } from './follow-up-fate.js';
 import type { JobData } from './job-data.js';
 
 export type RunJobData = Extract<JobData, { type: 'run' }>;
@@ -44,10 +45,18 @@ export interface RunJobContext {
   reportProgress(progress: Omit<RunJobProgress, 'attempt' | 'resume' | 'at'>): Promise<void>;
   /** The next `/agent approve` or `/agent reject` for this run; rejects when `signal` aborts. */
   waitForDecision(signal: AbortSignal): Promise<Decision>;
-  /** Triggers for this target that arrived while the job was queued or running (each returned once). */
-  takeFollowUps(): Promise<JobData[]>;
-  /** The same triggers so far, without taking them: for acknowledging them while the run is live. */
+  /**
+   * Triggers for this target that arrived while the job was queued or running, oldest first, left in
+   * place: for acknowledging them, live and in the final report.
+   */
   pendingFollowUps(): Promise<JobData[]>;
+  /** The oldest of them, taken: a skipped job runs it in its own place. */
+  takeNextFollowUp(): Promise<JobData | null>;
+  /**
+   * After the final report showed `judged` (the first pending ones, in order): they are done with,
+   * and those whose fate is `runs_after` are queued as a new run once this job has ended.
+   */
+  settleFollowUps(judged: readonly JudgedFollowUp[]): Promise<void>;
 }
 
 export type RunJobOutcome =

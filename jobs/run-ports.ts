@@ -4,7 +4,7 @@ import type { ConfirmationPolicy } from '../src/security/confirmation-policy.js'
 import type { BranchPolicy } from '../src/workspace/git/check-branch-name.js';
 import type { NetworkPolicy } from '../src/workspace/network/network-policy.js';
 import type { Workspace } from '../src/workspace/workspace.js';
-import type { JobData } from './job-data.js';
+import type { JudgedFollowUp } from './follow-up-fate.js';
 import type { RunJobData, RunJobOutcome } from './run-job-context.js';
 
 /**
@@ -106,8 +106,8 @@ export interface RunReport {
   pullRequest?: PullRequestRef;
   branch?: string;
   state?: RunState;
-  /** Triggers that arrived during the run and started none of their own. */
-  followUps: readonly JobData[];
+  /** Triggers that arrived during the run and started none of their own, with what becomes of each. */
+  followUps: readonly JudgedFollowUp[];
 }
 
 export interface RunGitHub {
@@ -129,7 +129,7 @@ export interface RunGitHub {
    * time more arrive: the tracking comment acknowledges them at once (throttled like progress), the
    * same way the final report does, instead of only when the run ends.
    */
-  acknowledgeFollowUps(data: RunJobData, runId: string, followUps: readonly JobData[]): void;
+  acknowledgeFollowUps(data: RunJobData, runId: string, followUps: readonly JudgedFollowUp[]): void;
   /** A fresh installation token for this repository: only ever in memory, never in job data. */
   installationToken(data: RunJobData): Promise<string>;
   /** Opens the PR for `branch`, or returns the one already open for it (idempotent on retry). */

@@ -40,16 +40,17 @@ const DAY_S = 24 * 60 * 60;
  * `handsbot-control`, so a stop or an approval is never stuck behind long runs.
  *
  * Duplicates collapse at two levels: a trigger is remembered (`triggerKey`: a redelivered webhook,
- * or another delivery of the same review, finds its first job); and BullMQ's deduplication on the target (one issue or PR) returns the job already
- * waiting, delayed or active instead of adding a second. That second trigger is kept as a follow-up
- * for the running job to acknowledge. Job ids are per delivery, so a finished job kept for inspection
- * never blocks the next trigger on its target.
+ * or another delivery of the same review, finds its first job); and BullMQ's deduplication on the
+ * target (one issue or PR) returns the job already waiting, delayed or active instead of adding a
+ * second. That second trigger is kept as a follow-up for the running job to acknowledge and judge
+ * (`followUpFate`). Job ids are per delivery, so a finished job kept for inspection never blocks the
+ * next trigger on its target.
  *
- * A follow-up can arrive after the job's final report took its follow-ups but before BullMQ marks
- * the job done: nobody would ever see it. So follow-ups still there once the job is done for good are
- * queued again as runs of their own (`requeueFollowUpsIfFinished`), by whichever side comes last: the
- * worker when the job finishes, or `add` right after recording one on a job that has meanwhile
- * finished. Taking follow-ups is atomic, so only one side queues each.
+ * Once the job is done for good, its follow-ups that carry new work (settled by its report to run
+ * after it), and any that arrived after its report (which nobody judged), are queued again as one new
+ * run (`requeueFollowUpsIfFinished`), by whichever side comes last: the worker when the job finishes,
+ * or `add` right after recording one on a job that has meanwhile finished. Taking follow-ups is
+ * atomic, so only one side queues each.
  */
 export class RunQueue {
   readonly runs: Queue;
@@ -111,17 +112,23 @@ export class RunQueue {
     }
   }
 
-  /** Triggers that arrived while `jobId` was queued or running, oldest first; each is returned once. */
+  /**
+   * Everything still recorded for `jobId` (to run after it, or pending), each returned once: a stop
+   * drops them with it.
+   */
   async takeFollowUps(jobId: string): Promise<JobData[]> {
     return this.followUps.take(jobId);
   }
 
   /**
    * Once `jobId` is done for good (completed, failed with no attempt left, or removed), takes the
-   * follow-ups still recorded for it and queues them as runs of their own: they came after its run
-   * reported, so they are new requests. The first becomes the new run and the others collapse into it
-   * as its follow-ups, through the usual deduplication. A job that is queued, running, or waiting to
-   * retry keeps its follow-ups (its own report takes them) and nothing happens.
+   * follow-ups still recorded for it and queues them as one new run: those its report settled to run
+   * after it, and those that came after its report (new requests nobody has judged). The first becomes
+   * the run, with the latest trigger time of them all, so its task reads every one of them (content is
+   * read up to the trigger time); the others collapse into it through the usual deduplication, as its
+   * follow-ups, and being no later than its trigger time they are covered by it (`followUpFate`) instead
+   * of running once more. A job that is queued, running, or waiting to retry keeps its follow-ups (its
+   * own report judges them) and nothing happens.
    */
   async requeueFollowUpsIfFinished(jobId: string): Promise<RequeuedFollowUp[]> {
     if (!isDoneForGood(await this.runs.getJobState(jobId))) return [];
@@ -130,7 +137,8 @@ export class RunQueue {
     if (!first) return [];
     await this.releaseStaleTarget(first, jobId);
     const requeued: RequeuedFollowUp[] = [];
-    for (const data of followUps) {
+    for (const [index, followUp] of followUps.entries()) {
+      const data = index === 0 ? { ...followUp, triggeredAt: latestTriggerTime(followUps) } : followUp;
       const result = await this.add(data);
       // A redelivery of the trigger now finds the job that carries it.
       await this.redis.set(this.seenKey(data), result.jobId, 'EX', TRIGGER_TTL_S);
@@ -188,6 +196,17 @@ export class RunQueue {
     const mine = requeued.find((r) => this.jobIdFor(r.data) === jobId);
     return mine ? mine.result : { status: 'already_running', jobId: existing };
   }
+}
+
+/** The latest `triggeredAt` of `followUps`, as written (one that does not parse never wins). */
+function latestTriggerTime(followUps: readonly JobData[]): string {
+  let latest = followUps[0]?.triggeredAt ?? '';
+  for (const f of followUps) {
+    if (Date.parse(f.triggeredAt) > Date.parse(latest) || Number.isNaN(Date.parse(latest))) {
+      latest = f.triggeredAt;
+    }
+  }
+  return latest;
 }
 
 /** A job in one of these states never runs again, so nothing of its own will take its follow-ups. */

@@ -9,7 +9,7 @@ import { InstallationSlots } from './installation-slots.js';
 import { jobDataSchema } from './job-data.js';
 import { JobCancelledError, JobDrainingError, TransientJobError } from './job-errors.js';
 import { RUN_QUEUE_NAME, runIdForJob } from './job-ids.js';
-import { requeueLateFollowUps } from './requeue-late-follow-ups.js';
+import { requeueFollowUpsAtJobEnd } from './requeue-follow-ups-at-job-end.js';
 import type { RunJobContext, RunJobProcessor, RunJobProgress, RunJobResult } from './run-job-context.js';
 import { DEFAULT_QUEUE_PREFIX, type RunQueue } from './run-queue.js';
 
@@ -17,7 +17,7 @@ export interface RunWorkerOptions {
   /** A connection from `connectRedis` (shared; closing the worker does not close it). */
   connection: Redis;
   prefix?: string;
-  /** The queue on the same prefix: triggers that came after a job's final report go back into it. */
+  /** The queue on the same prefix: a finished job's follow-ups that still have to run go back into it. */
   queue: Pick<RunQueue, 'requeueFollowUpsIfFinished'>;
   processor: RunJobProcessor;
   /** Jobs this worker runs at once. */
@@ -131,8 +131,9 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
         logger,
         reportProgress: report,
         waitForDecision: (until) => waitForDecision(jobId, until),
-        takeFollowUps: () => followUps.take(jobId),
         pendingFollowUps: () => followUps.peek(jobId),
+        takeNextFollowUp: () => followUps.takeNext(jobId),
+        settleFollowUps: (judged) => followUps.settle(jobId, judged),
       };
       logger.info({ attempt, resume, stalled: context.stalled }, 'run job started');
       return await options.processor(context);
@@ -178,7 +179,7 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
   });
   worker.on('error', (error) => options.logger.error({ err: error }, 'run worker error'));
   worker.on('stalled', (jobId) => options.logger.warn({ jobId }, 'job stalled; it will be picked up again'));
-  const lateFollowUps = requeueLateFollowUps({ worker, queue: options.queue, logger: options.logger });
+  const followUpHandOff = requeueFollowUpsAtJobEnd({ worker, queue: options.queue, logger: options.logger });
 
   const unsubscribe = await channel.subscribe((message) => {
     if (message.type === 'cancel') {
@@ -222,8 +223,8 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
       drainController.abort(new Error('worker shutting down'));
       try {
         await worker.close();
-        // The jobs that ended during the close may still be handing their late follow-ups on.
-        await lateFollowUps.settled();
+        // The jobs that ended during the close may still be handing their follow-ups on.
+        await followUpHandOff.settled();
       } finally {
         await unsubscribe();
       }

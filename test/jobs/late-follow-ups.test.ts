@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ControlChannel } from '../../jobs/control-channel.js';
+import { judgeFollowUps, type RunEnd } from '../../jobs/follow-up-fate.js';
 import { PermanentJobError, TransientJobError } from '../../jobs/job-errors.js';
 import { runJobId } from '../../jobs/job-ids.js';
 import type { RunJobContext, RunJobProcessor, RunJobResult } from '../../jobs/run-job-context.js';
@@ -8,7 +9,7 @@ import { startRunWorker } from '../../jobs/run-worker.js';
 import { createQueueFixture, quietLogger, type RunData, runData, waitFor } from './support.js';
 
 /**
- * A trigger recorded as a follow-up after the job's final report took its follow-ups, but before
+ * A trigger recorded as a follow-up after the job's final report settled its follow-ups, but before
  * BullMQ marked the job done, must not be lost: it becomes a run of its own. Both orders of that race
  * on a real Redis: the worker looks after the trigger was recorded, or the trigger is recorded after
  * the worker looked.
@@ -31,8 +32,15 @@ const comment = (commentId: number, login = 'bob') =>
 interface SeenRun {
   jobId: string;
   data: RunData;
-  /** What the run's final report took. */
+  /** What the run's final report showed. */
   followUps: unknown[];
+}
+
+/** What the pipeline's final report does with the follow-ups: show them, then settle them. */
+async function reportFollowUps(ctx: RunJobContext, end: RunEnd = 'completes') {
+  const judged = judgeFollowUps(await ctx.pendingFollowUps(), ctx.data, end);
+  await ctx.settleFollowUps(judged);
+  return judged.map((f) => f.data);
 }
 
 /** A real run worker; `first` plays the job that holds the target, every later job just reports. */
@@ -43,7 +51,7 @@ async function runWorker(first: (ctx: RunJobContext) => Promise<RunJobResult>) {
       seen.push({ jobId: ctx.jobId, data: ctx.data, followUps: [] });
       return first(ctx);
     }
-    seen.push({ jobId: ctx.jobId, data: ctx.data, followUps: await ctx.takeFollowUps() });
+    seen.push({ jobId: ctx.jobId, data: ctx.data, followUps: await reportFollowUps(ctx) });
     return { outcome: 'no_changes', runId: ctx.runId };
   };
   const handle = await startRunWorker({
@@ -66,9 +74,9 @@ describe('a trigger that comes after the run reported, before its job is done', 
     const late = comment(31);
     const later = comment(32, 'carol');
     const { seen } = await runWorker(async (ctx) => {
-      // The final report takes the follow-ups; then, in the moments before BullMQ marks the job
+      // The final report settles the follow-ups; then, in the moments before BullMQ marks the job
       // completed, two more triggers arrive. The job is still active: they are recorded on it.
-      expect(await ctx.takeFollowUps()).toEqual([]);
+      expect(await reportFollowUps(ctx)).toEqual([]);
       expect(await fx.queue.enqueue(late)).toEqual({ status: 'already_running', jobId: ctx.jobId });
       expect(await fx.queue.enqueue(later)).toEqual({ status: 'already_running', jobId: ctx.jobId });
       return { outcome: 'pushed', runId: ctx.runId };
@@ -90,7 +98,7 @@ describe('a trigger that comes after the run reported, before its job is done', 
   it('is run once the job has failed for good', async () => {
     const late = comment(41);
     const { seen } = await runWorker(async (ctx) => {
-      await ctx.takeFollowUps();
+      await reportFollowUps(ctx, 'fails');
       await fx.queue.enqueue(late);
       throw new PermanentJobError('refused', 'Refused.');
     });
@@ -101,7 +109,7 @@ describe('a trigger that comes after the run reported, before its job is done', 
     expect(seen[1]).toMatchObject({ jobId: runJobId(late), data: late });
   });
 
-  it('stays with a job whose failed attempt will be retried: the retry’s report takes it', async () => {
+  it('stays with a job whose failed attempt will be retried: the retry’s report covers it', async () => {
     const late = comment(51);
     const taken: unknown[][] = [];
     const attempts: number[] = [];
@@ -116,7 +124,7 @@ describe('a trigger that comes after the run reported, before its job is done', 
           await fx.queue.enqueue(late);
           throw new TransientJobError('GitHub answered 502');
         }
-        taken.push(await ctx.takeFollowUps());
+        taken.push(await reportFollowUps(ctx));
         return { outcome: 'no_changes', runId: ctx.runId };
       },
     });

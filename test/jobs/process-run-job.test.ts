@@ -99,7 +99,7 @@ function fakeGitHub(options: { failOpenPrOnce?: boolean } = {}) {
     },
     acknowledgeFollowUps: (_data, _runId, followUps) => {
       calls.push(`acknowledgeFollowUps ${followUps.length}`);
-      acknowledged.push(followUps);
+      acknowledged.push(followUps.map((f) => f.data));
     },
     installationToken: async () => {
       calls.push('installationToken');
@@ -313,7 +313,7 @@ describe('run pipeline', () => {
     const job = await settled(jobId);
     expect(job.returnvalue).toMatchObject({ outcome: 'pull_request_opened' });
     // The final report takes it too (one rendering for both), and it is acknowledged live only once.
-    expect(reports[0]?.followUps).toEqual([second]);
+    expect(reports[0]?.followUps).toEqual([{ data: second, fate: 'covered' }]);
     expect(acknowledged).toHaveLength(1);
     expect(calls.filter((c) => c.startsWith('acknowledgeFollowUps'))).toEqual(['acknowledgeFollowUps 1']);
   });

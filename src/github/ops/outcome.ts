@@ -33,7 +33,12 @@ export type Outcome =
       readonly partialBranch: string | null;
     }
   | { readonly kind: 'bad_config'; readonly path: string; readonly problems: readonly RepoConfigProblem[] }
+  /** A trigger while run `runId` held the target, asking for what that run already does. */
   | { readonly kind: 'already_running'; readonly by: string; readonly runId: string }
+  /** A trigger with new work while run `runId` held the target: it runs once that run ends. */
+  | { readonly kind: 'runs_after_current'; readonly by: string; readonly runId: string }
+  /** A trigger that came while run `runId` held the target, which was then stopped. */
+  | { readonly kind: 'dropped_with_stopped_run'; readonly by: string; readonly runId: string }
   | {
       readonly kind: 'help';
       readonly triggerLabel: string;

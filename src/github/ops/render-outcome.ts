@@ -76,6 +76,10 @@ function render(outcome: Outcome): string {
     }
     case 'already_running':
       return `@${outcome.by}'s request was noted: run ${inlineCode(outcome.runId)} is already working on this (one run per issue or pull request at a time).`;
+    case 'runs_after_current':
+      return `@${outcome.by}'s request was noted: it runs after run ${inlineCode(outcome.runId)} finishes (one run per issue or pull request at a time).`;
+    case 'dropped_with_stopped_run':
+      return `@${outcome.by}'s request was not run: run ${inlineCode(outcome.runId)} was stopped, and what came in while it ran was stopped with it. Ask again to run it.`;
     case 'help':
       return renderHelp(outcome);
     default: {

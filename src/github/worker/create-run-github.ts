@@ -236,7 +236,8 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
         number: data.number,
         decisionTimeoutMinutes: Math.round((config.decisionTimeoutMs ?? 24 * 60 * 60 * 1000) / 60_000),
       });
-      // The report took every follow-up, those already acknowledged while the run was live included.
+      // Every follow-up so far, those already acknowledged while the run was live included, judged
+      // by how the run ended.
       const body = render(
         record,
         data,

@@ -1,5 +1,7 @@
+import type { FollowUpFate, JudgedFollowUp } from '../../../jobs/follow-up-fate.js';
 import type { JobData } from '../../../jobs/job-data.js';
 import type { Redact } from '../../security/redactor.js';
+import type { Outcome } from '../ops/outcome.js';
 import { renderOutcome } from '../ops/render-outcome.js';
 
 export interface RenderFollowUpNotesOptions {
@@ -11,18 +13,26 @@ export interface RenderFollowUpNotesOptions {
 }
 
 /**
- * The tracking comment's notes for triggers that arrived while this run held its target, one each:
- * the same lines while the run is live and in its final edit, so an acknowledgement never changes
- * its wording or disappears when the run ends.
+ * The tracking comment's notes for triggers that arrived while this run held its target, one each,
+ * saying what becomes of it (its fate, see `followUpFate`): the run covers it, it runs after this run,
+ * or it was stopped with it. The same lines while the run is live and in its final edit, so an
+ * acknowledgement does not disappear when the run ends; it changes only when the end changes the
+ * fate (a stop, or a failure that leaves a PR request to run after).
  */
 export function renderFollowUpNotes(
-  followUps: readonly JobData[],
+  followUps: readonly JudgedFollowUp[],
   { runId, triggerLabel, redact }: RenderFollowUpNotesOptions,
 ): string[] {
   return followUps
-    .filter((f) => isTrigger(f, triggerLabel))
-    .map((f) => renderOutcome({ kind: 'already_running', by: f.sender.login, runId }, redact));
+    .filter((f) => isTrigger(f.data, triggerLabel))
+    .map((f) => renderOutcome({ kind: NOTE_KIND[f.fate], by: f.data.sender.login, runId }, redact));
 }
+
+const NOTE_KIND = {
+  covered: 'already_running',
+  runs_after: 'runs_after_current',
+  dropped: 'dropped_with_stopped_run',
+} as const satisfies Record<FollowUpFate, Outcome['kind']>;
 
 /**
  * Whether a follow-up was a trigger for this repository. Every label reaches the queue (the web side

@@ -1,4 +1,4 @@
-import type { JobData } from '../../../jobs/job-data.js';
+import type { JudgedFollowUp } from '../../../jobs/follow-up-fate.js';
 import type { RunState } from '../../agent/run-state.js';
 import type { RunEvent } from '../../events/event.js';
 import type { TrackingCommentUpdater } from '../ops/tracking-comment/tracking-comment-updater.js';
@@ -24,7 +24,7 @@ export interface RunRecord {
   /** The newest state the run reported: an acknowledgement between events shows it, not a blank. */
   state?: RunState;
   /** Triggers that arrived while the run is live, acknowledged in the tracking comment. */
-  followUps: readonly JobData[];
+  followUps: readonly JudgedFollowUp[];
   tracking?: { readonly commentId: number; readonly updater: TrackingCommentUpdater };
   openedDraft?: boolean;
 }

@@ -7,6 +7,7 @@ import {
   adapter,
   branchRef,
   COMMENTS,
+  covered,
   issueJob,
   mockIssue,
   mockPullRequest,
@@ -397,7 +398,7 @@ describe('createRunGitHub().loadTask', () => {
       runId: RUN_ID,
       message: 'The workspace could not be prepared.',
       failedStep: 'prepare-workspace',
-      followUps: [labelled('bob', 8, 'bug'), labelled('carol', 9, 'FIX-ME')],
+      followUps: [covered(labelled('bob', 8, 'bug')), covered(labelled('carol', 9, 'FIX-ME'))],
     });
     expect(body).toContain("`@carol`'s request was noted");
     expect(body).not.toContain('@bob');

@@ -144,8 +144,11 @@ describe('a trigger that arrived while a skipped label job held the issue', () =
       logger: pino({ level: 'silent' }),
       reportProgress: async () => {},
       waitForDecision: () => new Promise(() => {}),
-      takeFollowUps: async () => followUps.splice(0),
       pendingFollowUps: async () => [...followUps],
+      takeNextFollowUp: async () => followUps.shift() ?? null,
+      settleFollowUps: async (judged) => {
+        followUps.splice(0, judged.length);
+      },
     }).catch((error: unknown) => error);
     expect(replies).toBe(1);
     expect(outcome).toMatchObject({ name: 'PermanentJobError' });
@@ -229,8 +232,11 @@ describe('a trigger that arrived while a skipped label job held the issue', () =
       logger: pino({ level: 'silent' }),
       reportProgress: async () => {},
       waitForDecision: () => new Promise(() => {}),
-      takeFollowUps: async () => followUps.splice(0),
       pendingFollowUps: async () => [...followUps],
+      takeNextFollowUp: async () => followUps.shift() ?? null,
+      settleFollowUps: async (judged) => {
+        followUps.splice(0, judged.length);
+      },
     }).catch((error: unknown) => error);
 
     expect(outcome).toMatchObject({ name: 'PermanentJobError' });

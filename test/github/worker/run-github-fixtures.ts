@@ -1,5 +1,7 @@
 import nock from 'nock';
 import { pino } from 'pino';
+import type { FollowUpFate, JudgedFollowUp } from '../../../jobs/follow-up-fate.js';
+import type { JobData } from '../../../jobs/job-data.js';
 import type { RunJobData } from '../../../jobs/run-job-context.js';
 import { initialRunState, type RunState } from '../../../src/agent/run-state.js';
 import type { RunEvent } from '../../../src/events/event.js';
@@ -31,6 +33,16 @@ export function prJob(): RunJobData {
 }
 
 /** A scheduler whose clock only moves when the test says so. */
+/** A follow-up as the pipeline hands it to the port: with its fate (`followUpFate`). */
+export function judged(data: JobData, fate: FollowUpFate): JudgedFollowUp {
+  return { data, fate };
+}
+
+/** A follow-up the run covers: it asked for what the run is doing. */
+export function covered(data: JobData): JudgedFollowUp {
+  return judged(data, 'covered');
+}
+
 export function manualScheduler() {
   let now = 0;
   const timers: { at: number; fn: () => void }[] = [];

@@ -1,7 +1,15 @@
 import nock from 'nock';
 import { describe, expect, it, vi } from 'vitest';
 import { API, OWNER, REPO, useNock } from '../support/github-test-kit.js';
-import { adapter, COMMENTS, issueJob, manualScheduler, RUN_ID, state } from './run-github-fixtures.js';
+import {
+  adapter,
+  COMMENTS,
+  covered,
+  issueJob,
+  manualScheduler,
+  RUN_ID,
+  state,
+} from './run-github-fixtures.js';
 
 const COMMENT = `/repos/${OWNER}/${REPO}/issues/comments/900`;
 
@@ -73,7 +81,7 @@ describe('createRunGitHub tracking and report', () => {
       deliveryId: 'd-3',
       trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'bug' },
     });
-    github.acknowledgeFollowUps(issueJob(), RUN_ID, [bob, bug]);
+    github.acknowledgeFollowUps(issueJob(), RUN_ID, [covered(bob), covered(bug)]);
     advance(10_000);
     await vi.waitFor(() => expect(bodies).toHaveLength(2));
     expect(bodies[1]).toContain('⏳ handsbot is working on it');
@@ -87,7 +95,7 @@ describe('createRunGitHub tracking and report', () => {
       runId: RUN_ID,
       message: 'Nothing to change.',
       state: state({ status: 'finished', finishMessage: 'Nothing to change.', iterations: 2 }),
-      followUps: [bob, bug],
+      followUps: [covered(bob), covered(bug)],
     });
     expect(bodies[2]).toContain('✅ handsbot has finished');
     expect(bodies[2]?.split('request was noted')).toHaveLength(2);
@@ -107,7 +115,7 @@ describe('createRunGitHub tracking and report', () => {
       pullRequest: { number: 31, url },
       branch: 'openhands/issue-12-login-button-broken',
       state: state({ status: 'finished', finishMessage: 'Guarded the handler.', iterations: 4 }),
-      followUps: [{ ...issueJob(), sender: { login: 'bob', id: 8 }, deliveryId: 'd-2' }],
+      followUps: [covered({ ...issueJob(), sender: { login: 'bob', id: 8 }, deliveryId: 'd-2' })],
     });
     expect(bodies[0]).toContain(`draft pull request #31 with a potential fix: ${url}`);
     expect(bodies[0]).toContain('request was noted');

@@ -2,25 +2,25 @@ import type { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { RunQueue } from './run-queue.js';
 
-export interface RequeueLateFollowUpsOptions {
+export interface RequeueFollowUpsAtJobEndOptions {
   worker: Worker;
   queue: Pick<RunQueue, 'requeueFollowUpsIfFinished'>;
   logger: Logger;
 }
 
-export interface LateFollowUps {
+export interface FollowUpHandOff {
   /** Resolves when every hand-off already started has ended (for a clean close). */
   settled(): Promise<void>;
 }
 
 /**
- * The worker's side of late follow-ups: a trigger recorded after a job's final report took its
- * follow-ups, but before BullMQ marked the job done, would otherwise never be seen. When a job
- * completes or fails, the queue takes what is left and queues it as a new run; on a failed attempt
- * that will be retried it does nothing (the job is not done, and its retry's report takes them). The
- * other side, a trigger recorded after this look, is `RunQueue.add`'s.
+ * The worker's side of the job-end hand-off: when a job completes or fails, the queue takes the
+ * follow-ups its report settled to run after it (new work on a PR) and those that arrived after its
+ * report (before BullMQ marked it done, they would otherwise never be seen), and queues them as one
+ * new run. On a failed attempt that will be retried it does nothing (the job is not done, and its
+ * retry's report judges them). The other side, a trigger recorded after this look, is `RunQueue.add`'s.
  */
-export function requeueLateFollowUps(options: RequeueLateFollowUpsOptions): LateFollowUps {
+export function requeueFollowUpsAtJobEnd(options: RequeueFollowUpsAtJobEndOptions): FollowUpHandOff {
   const inFlight = new Set<Promise<void>>();
   const handOff = (jobId: string | undefined) => {
     if (!jobId) return;
@@ -29,15 +29,12 @@ export function requeueLateFollowUps(options: RequeueLateFollowUpsOptions): Late
         if (requeued.length === 0) return;
         options.logger.info(
           { jobId, requeued: requeued.map((r) => ({ status: r.result.status, jobId: r.result.jobId })) },
-          'triggers that came after the run reported were queued as a new run',
+          'follow-ups of a finished run were queued as a new run',
         );
       },
       (error: unknown) => {
         // Left in Redis under the finished job: nothing takes them now, so this must be seen.
-        options.logger.error(
-          { err: error, jobId },
-          'could not queue the triggers that came after the run reported',
-        );
+        options.logger.error({ err: error, jobId }, 'could not queue the follow-ups of a finished run');
       },
     );
     inFlight.add(done);
