@@ -186,3 +186,51 @@ describe('a run stopped before it started', () => {
     expect(await fx.queue.runs.getJob(runJobId(comment(71)))).toBeUndefined();
   });
 });
+
+describe('PR requests settled by the report to run after the job', () => {
+  const prCommand = (commentId: number, minute: number) =>
+    runData({
+      sender: { login: `user${commentId}`, id: commentId },
+      triggeredAt: `2025-01-01T00:0${minute}:00Z`,
+      trigger: { kind: 'pr_command', prNumber: 5, commentId, instructions: `request ${commentId}` },
+    });
+  const prRun = () => prCommand(1, 0);
+
+  it('become one run, with the latest trigger time of them all: the others are covered by it, no third run', async () => {
+    const a = prCommand(81, 1);
+    const b = prCommand(82, 2);
+    const { seen, handle } = await runWorker(async (ctx) => {
+      await fx.queue.enqueue(a);
+      await fx.queue.enqueue(b);
+      expect(await reportFollowUps(ctx)).toEqual([a, b]);
+      return { outcome: 'pushed', runId: ctx.runId };
+    });
+    const first = await fx.queue.enqueue(prRun());
+
+    await waitFor(async () => (await stateOf(runJobId(a))) === 'completed', { what: 'the requeued run' });
+    await handle.close(); // waits for the worker's look at the finished jobs
+    // a is the run; it reads up to b's time, so b (its follow-up) is covered and does not run again.
+    expect(seen.map((r) => r.jobId)).toEqual([first.jobId, runJobId(a)]);
+    expect(seen[1]).toEqual({
+      jobId: runJobId(a),
+      data: { ...a, triggeredAt: b.triggeredAt },
+      followUps: [b],
+    });
+    expect(await fx.queue.runs.getJob(runJobId(b))).toBeUndefined();
+    expect(await fx.queue.takeFollowUps(runJobId(a))).toEqual([]);
+  });
+
+  it('run after a job that failed for good too: they are new requests', async () => {
+    const a = prCommand(91, 1);
+    const { seen } = await runWorker(async (ctx) => {
+      await fx.queue.enqueue(a);
+      expect(await reportFollowUps(ctx, 'fails')).toEqual([a]);
+      throw new PermanentJobError('refused', 'Refused.');
+    });
+    const first = await fx.queue.enqueue(prRun());
+
+    await waitFor(async () => seen.length === 2, { what: 'the requeued run' });
+    expect(await stateOf(first.jobId)).toBe('failed');
+    expect(seen[1]).toMatchObject({ jobId: runJobId(a), data: a });
+  });
+});

@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ControlChannel } from '../../jobs/control-channel.js';
+import type { FollowUpFate } from '../../jobs/follow-up-fate.js';
 import type { JobData } from '../../jobs/job-data.js';
 import { TransientJobError } from '../../jobs/job-errors.js';
+import { runJobId } from '../../jobs/job-ids.js';
 import { createRunJobProcessor } from '../../jobs/process-run-job.js';
+import type { RunJobData } from '../../jobs/run-job-context.js';
 import type { RunGitHub, RunReport, RunTask, WorkspaceProvider } from '../../jobs/run-ports.js';
 import { startRunWorker } from '../../jobs/run-worker.js';
 import type { RunState } from '../../src/agent/run-state.js';
@@ -83,12 +86,16 @@ const TASK: RunTask = {
 function fakeGitHub(options: { failOpenPrOnce?: boolean } = {}) {
   const calls: string[] = [];
   const reports: RunReport[] = [];
+  const fates: FollowUpFate[][] = [];
+  /** The trigger each run loaded its task for, in order. */
+  const loaded: RunJobData[] = [];
   const states: RunState[] = [];
   const acknowledged: (readonly JobData[])[] = [];
   let openFailures = options.failOpenPrOnce ? 1 : 0;
   const github: RunGitHub = {
-    loadTask: async () => {
+    loadTask: async (data) => {
       calls.push('loadTask');
+      loaded.push(data);
       return TASK;
     },
     startTracking: async () => {
@@ -100,6 +107,7 @@ function fakeGitHub(options: { failOpenPrOnce?: boolean } = {}) {
     acknowledgeFollowUps: (_data, _runId, followUps) => {
       calls.push(`acknowledgeFollowUps ${followUps.length}`);
       acknowledged.push(followUps.map((f) => f.data));
+      fates.push(followUps.map((f) => f.fate));
     },
     installationToken: async () => {
       calls.push('installationToken');
@@ -115,7 +123,7 @@ function fakeGitHub(options: { failOpenPrOnce?: boolean } = {}) {
       reports.push(report);
     },
   };
-  return { github, calls, reports, states, acknowledged };
+  return { github, calls, reports, states, acknowledged, fates, loaded };
 }
 
 /** A double of the workspace port over real modules: a mirror-cache checkout, a local workspace. */
@@ -316,5 +324,86 @@ describe('run pipeline', () => {
     expect(reports[0]?.followUps).toEqual([{ data: second, fate: 'covered' }]);
     expect(acknowledged).toHaveLength(1);
     expect(calls.filter((c) => c.startsWith('acknowledgeFollowUps'))).toEqual(['acknowledgeFollowUps 1']);
+  });
+});
+
+describe('triggers that arrive while a run holds its target', () => {
+  const prCommand = (commentId: number, login: string, triggeredAt: string) =>
+    runData({
+      sender: { login, id: commentId },
+      triggeredAt,
+      trigger: { kind: 'pr_command', prNumber: 5, commentId, instructions: `request ${commentId}` },
+    });
+
+  /** Starts a run on #5 that waits for approval, so it is live while the test adds triggers. */
+  async function liveRun(data: RunJobData, extraTurns: ScriptedTurn[] = []) {
+    const fake = fakeGitHub();
+    await startPipelineWorker(
+      [terminal("sed -i 's/a - b/a + b/' src/math.js"), finish('add adds now'), ...extraTurns],
+      fake.github,
+      localProvider().provider,
+      { confirmation: 'always', followUpPollMs: 50 },
+    );
+    const { jobId } = await fx.queue.enqueue(data);
+    await waitFor(() => fake.states.some((s) => s.status === 'waiting_for_confirmation'), {
+      what: 'the run to wait for approval',
+    });
+    return { ...fake, jobId };
+  }
+
+  it('a /agent fix on the PR is acknowledged as running after the run, and runs once it completes, with that trigger', async () => {
+    const first = prCommand(1, 'alice', '2025-01-01T00:00:00Z');
+    const second = prCommand(3, 'bob', '2025-01-01T00:05:00Z');
+    const run = await liveRun(first, [finish('nothing more to change')]);
+    expect(await fx.queue.enqueue(second)).toEqual({ status: 'already_running', jobId: run.jobId });
+    await waitFor(() => run.acknowledged.length > 0, { what: 'the follow-up to be acknowledged' });
+    expect(run.acknowledged).toEqual([[second]]);
+    expect(run.fates).toEqual([['runs_after']]);
+
+    await new ControlChannel(fx.redis, fx.prefix).decide(run.jobId, { approve: true, by: '@alice' });
+    expect((await settled(run.jobId)).returnvalue).toMatchObject({ outcome: 'pull_request_opened' });
+    expect(run.reports[0]?.followUps).toEqual([{ data: second, fate: 'runs_after' }]);
+
+    // The job's end queued it as a run of its own, which ran with bob's trigger.
+    const next = await settled(runJobId(second));
+    expect(next.returnvalue).toMatchObject({ outcome: 'no_changes' });
+    expect(run.loaded).toEqual([first, second]);
+    expect(run.reports[1]?.followUps).toEqual([]);
+    expect(await fx.queue.takeFollowUps(run.jobId)).toEqual([]);
+  });
+
+  it('a second trigger label on the issue is acknowledged as covered by the run, and no second run starts', async () => {
+    const first = runData();
+    const again = runData({ sender: { login: 'bob', id: 8 } });
+    const run = await liveRun(first);
+    expect(await fx.queue.enqueue(again)).toEqual({ status: 'already_running', jobId: run.jobId });
+    await waitFor(() => run.acknowledged.length > 0, { what: 'the follow-up to be acknowledged' });
+    expect(run.fates).toEqual([['covered']]);
+
+    await new ControlChannel(fx.redis, fx.prefix).decide(run.jobId, { approve: true, by: '@alice' });
+    expect((await settled(run.jobId)).returnvalue).toMatchObject({ outcome: 'pull_request_opened' });
+    expect(run.reports[0]?.followUps).toEqual([{ data: again, fate: 'covered' }]);
+    // The report settled it with nothing to run after: nothing is left for the job's end to queue.
+    expect(await fx.queue.takeFollowUps(run.jobId)).toEqual([]);
+    expect(await fx.queue.runs.getJob(runJobId(again))).toBeUndefined();
+    expect(run.loaded).toEqual([first]);
+  });
+
+  it('a run stopped with /agent stop drops the PR request that came meanwhile: no run follows', async () => {
+    const first = prCommand(1, 'alice', '2025-01-01T00:00:00Z');
+    const second = prCommand(3, 'bob', '2025-01-01T00:05:00Z');
+    const run = await liveRun(first);
+    expect(await fx.queue.enqueue(second)).toEqual({ status: 'already_running', jobId: run.jobId });
+    await waitFor(() => run.acknowledged.length > 0, { what: 'the follow-up to be acknowledged' });
+
+    await new ControlChannel(fx.redis, fx.prefix).cancel(run.jobId, 'stopped by @alice');
+    expect((await settled(run.jobId)).returnvalue).toMatchObject({ outcome: 'cancelled' });
+    expect(run.reports[0]).toMatchObject({
+      outcome: 'cancelled',
+      followUps: [{ data: second, fate: 'dropped' }],
+    });
+    expect(await fx.queue.takeFollowUps(run.jobId)).toEqual([]);
+    expect(await fx.queue.runs.getJob(runJobId(second))).toBeUndefined();
+    expect(run.loaded).toEqual([first]);
   });
 });
