@@ -52,7 +52,8 @@ export class FollowUps {
   /**
    * After the final report showed `judged` (the first pending follow-ups, in order): they leave the
    * pending list, and those that run after the job wait for its end. One transaction, so a crash
-   * leaves them either pending (the job's end then runs them all) or settled, never both or neither.
+   * leaves them either pending (a resumed attempt judges them again; a job that ends without one
+   * runs them all, rather than lose any) or settled, never both or neither.
    * Only appends happen meanwhile, so the first `judged.length` are the ones shown.
    */
   async settle(jobId: string, judged: readonly JudgedFollowUp[]): Promise<void> {

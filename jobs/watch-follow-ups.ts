@@ -20,8 +20,8 @@ export interface FollowUpWatch {
  * Looks for triggers that arrive while a run holds its target, so they are acknowledged while the run
  * is live rather than only in its final report. It polls instead of waiting for events from the run:
  * a run waiting hours for `/agent approve` appends nothing, and a follow-up then is just when someone
- * wonders whether they were heard. The list only grows until the report takes it, so its length says
- * whether anything is new. A failed look is logged and the next one tries again: the final report
+ * wonders whether they were heard. The list only grows until the final report settles it, so its length
+ * says whether anything is new. A failed look is logged and the next one tries again: the final report
  * acknowledges every follow-up anyway.
  */
 export function watchFollowUps(options: WatchFollowUpsOptions): FollowUpWatch {
