@@ -51,6 +51,39 @@ export class Renderer {
     };
   }
 
+  /** A profile as `GET /users/{username}` shows it to anyone: the public view, nothing filled in. */
+  publicUser(user: StandinUser): Json {
+    return {
+      ...this.template('users/get-by-username', 200),
+      ...this.user(user),
+      user_view_type: 'public',
+      name: null,
+      company: null,
+      blog: '',
+      location: null,
+      email: null,
+      hireable: null,
+      bio: null,
+      twitter_username: null,
+      public_repos: 0,
+      public_gists: 0,
+      followers: 0,
+      following: 0,
+    };
+  }
+
+  /** The app itself, as `GET /app` answers its own JWT. */
+  app(app: { id: number; slug: string }): Json {
+    return {
+      ...this.template('apps/get-authenticated', 200),
+      id: app.id,
+      slug: app.slug,
+      node_id: `A_${app.id}`,
+      name: app.slug,
+      html_url: `${this.baseUrl}/apps/${app.slug}`,
+    };
+  }
+
   repository(repo: StandinRepo, template: Json): Json {
     const full = `${repo.owner.login}/${repo.name}`;
     return {

@@ -58,7 +58,8 @@ const GIT_PATH = /^\/[^/]+\/[^/]+\.git(?:\/|$)/;
 export async function startStandinServer(options: StandinServerOptions): Promise<StandinServer> {
   const contract = await loadGitHubContract();
   const publicKey = toPublicKey(options.appPublicKey);
-  const appUserLogin = `${options.appSlug ?? 'handsbot'}[bot]`;
+  const appSlug = options.appSlug ?? 'handsbot';
+  const appUserLogin = `${appSlug}[bot]`;
   const tokenLife = options.tokenLifeMs ?? 60 * 60_000;
   const state = new StandinState();
   const violations: StandinViolation[] = [];
@@ -68,6 +69,7 @@ export async function startStandinServer(options: StandinServerOptions): Promise
   const backendToken = randomBytes(16).toString('hex');
   const git = await startGitHttpServer({ root: gitRoot, token: backendToken });
   let baseUrl = '';
+  let render: Renderer | undefined;
   let handlers: ReturnType<typeof restHandlers> | undefined;
 
   const mint = (installationId: number | null, login: string) => {
@@ -190,6 +192,24 @@ export async function startStandinServer(options: StandinServerOptions): Promise
         },
       };
       delete (answer.body as Json).repositories;
+    } else if (matched.operationId === 'apps/get-authenticated') {
+      if (!verifyAppJwt(req.headers.authorization, options.appId, publicKey)) {
+        return send(res, 401, { message: 'A JSON web token could not be decoded' });
+      }
+      answer = { status: 200, body: render?.app({ id: options.appId, slug: appSlug }) };
+    } else if (matched.operationId === 'users/get-by-username') {
+      // A public profile: GitHub shows it without credentials, but refuses credentials it does not know.
+      if (req.headers.authorization && !tokenFor(bearerToken(req.headers.authorization))) {
+        return send(res, 401, { message: 'Bad credentials' });
+      }
+      const login = matched.params.username ?? '';
+      // The app's bot account exists from the start on GitHub; here it appears when first asked for.
+      const user =
+        login.toLowerCase() === appUserLogin.toLowerCase()
+          ? state.user(appUserLogin)
+          : state.users.get(login.toLowerCase());
+      if (!user || !render) return send(res, 404, { message: 'Not Found' });
+      answer = { status: 200, body: render.publicUser(user) };
     } else {
       const token = tokenFor(bearerToken(req.headers.authorization));
       if (!token) return send(res, 401, { message: 'Bad credentials' });
@@ -247,7 +267,8 @@ export async function startStandinServer(options: StandinServerOptions): Promise
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  handlers = restHandlers(state, new Renderer(contract, baseUrl));
+  render = new Renderer(contract, baseUrl);
+  handlers = restHandlers(state, render);
 
   return {
     url: baseUrl,

@@ -13,6 +13,8 @@ import { rewriteNullable } from '../support/scripted-llm/openai-contract.js';
 /** What handsbot calls (src/github), plus what tests act through as people (a review). */
 export const STANDIN_OPERATIONS = [
   'apps/create-installation-access-token',
+  'apps/get-authenticated',
+  'users/get-by-username',
   'repos/get',
   'repos/get-collaborator-permission-level',
   'repos/get-content',

@@ -19,6 +19,13 @@ export interface CreateAppOctokitOptions {
 }
 
 export interface AppOctokit {
+  /** Authenticated as the app itself, with an app JWT: GitHub takes it only on the `/app` endpoints. */
+  readonly asApp: GitHubClient;
+  /**
+   * No credentials at all, for what GitHub shows anyone (a user's public profile): an app JWT is
+   * refused outside `/app`, and an installation token needs an installation the worker may not have.
+   */
+  readonly anonymous: GitHubClient;
   /** The installation's Octokit, made once and kept: its auth renews the token before it expires. */
   octokitFor(installationId: number): Promise<GitHubClient>;
   /** A token for a git push: memory only, never logged, never in job data or on disk. */
@@ -48,6 +55,13 @@ export function createAppOctokit(options: CreateAppOctokitOptions): AppOctokit {
   };
 
   return {
+    asApp: createOctokit({
+      ...common,
+      authStrategy: createAppAuth,
+      auth: { appId: options.appId, privateKey: options.privateKey },
+    }),
+    anonymous: createOctokit(common),
+
     async octokitFor(installationId) {
       let client = clients.get(installationId);
       if (!client) {
