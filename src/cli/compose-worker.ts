@@ -8,7 +8,12 @@ import { createRunJobProcessor } from '../../jobs/process-run-job.js';
 import type { RunJobProcessor } from '../../jobs/run-job-context.js';
 import type { Config } from '../config/load-config.js';
 import { GitHubAppConfigError, resolveAppCredentials } from '../github/app/resolve-app-credentials.js';
-import { createAppOctokit, createControlPorts, createRunGitHub } from '../github/worker/index.js';
+import {
+  createAppOctokit,
+  createControlPorts,
+  createRunGitHub,
+  resolveAppIdentity,
+} from '../github/worker/index.js';
 import { openEventStore } from '../runtime/open-event-store.js';
 import { readRunEvents } from '../runtime/read-run-events.js';
 import { createRedactor } from '../security/redactor.js';
@@ -27,13 +32,17 @@ const REAP_INTERVAL_MS = 5 * 60 * 1000;
 /**
  * Wires the run pipeline to the real adapters: the GitHub App's installation clients, the Docker
  * sandbox with its mirror cache and egress policy, the shared event store. The orphan reaper runs at
- * start-up and then periodically, sparing the runs this worker has in hand.
+ * start-up and then periodically, sparing the runs this worker has in hand. The app's identity (its
+ * bot account and commit email) is asked of GitHub once, first: a worker that cannot learn it would
+ * commit as no one and could not tell its own pull requests and comments, so it does not start.
  */
 export async function composeWorker(config: Config, logger: Logger): Promise<ComposedWorker> {
   const credentials = resolveAppCredentials(config.githubApp);
   if (!credentials.ok) throw new GitHubAppConfigError(credentials.problems);
   const { appId, privateKey } = credentials.credentials;
   const app = createAppOctokit({ appId, privateKey, baseUrl: config.githubApp.baseUrl });
+  const identity = await resolveAppIdentity(app);
+  logger.info({ bot: identity.login }, 'acting as the app’s bot account');
   const redact = createRedactor({ secrets: [...config.secrets] });
   const store = openEventStore(config);
   const docker = new Dockerode();
@@ -64,6 +73,7 @@ export async function composeWorker(config: Config, logger: Logger): Promise<Com
     installationToken: app.installationToken,
     readEvents: async (runId) => (await readRunEvents(store, runId))?.events ?? [],
     config: {
+      botLogin: identity.login,
       defaults: { triggerLabel: config.githubApp.triggerLabel },
       decisionTimeoutMs: config.confirmationTimeoutMs,
     },
@@ -74,7 +84,7 @@ export async function composeWorker(config: Config, logger: Logger): Promise<Com
     config,
     store,
     ports: { workspaces, github },
-    identity: { name: 'handsbot[bot]', email: `${appId}+handsbot[bot]@users.noreply.github.com` },
+    identity: { name: identity.name, email: identity.email },
     decisionTimeoutMs: config.confirmationTimeoutMs,
   });
   const processor: RunJobProcessor = async (ctx) => {
@@ -106,6 +116,7 @@ export async function composeWorker(config: Config, logger: Logger): Promise<Com
     controlPorts: createControlPorts({
       octokitFor: app.octokitFor,
       triggerLabel: config.githubApp.triggerLabel,
+      botLogin: identity.login,
       redact,
       logger,
     }),

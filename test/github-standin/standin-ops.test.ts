@@ -116,6 +116,7 @@ describe('handsbot’s GitHub operations against the stand-in', () => {
       targetKey: 'issue-1',
       reactTo: { kind: 'issue' } as const,
       redact,
+      botLogin: 'handsbot[bot]',
     };
     const first = await ensureTrackingComment(octokit, options);
     const again = await ensureTrackingComment(octokit, options);
@@ -248,6 +249,7 @@ describe('handsbot’s GitHub operations against the stand-in', () => {
       runId: 'run-2',
       replies,
       redact,
+      botLogin: 'handsbot[bot]',
     };
     expect((await replyToReviewThreads(octokit, replyOptions)).posted).toHaveLength(2);
     expect((await replyToReviewThreads(octokit, replyOptions)).alreadyAnswered).toHaveLength(2);

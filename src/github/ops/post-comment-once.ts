@@ -12,12 +12,15 @@ export interface PostCommentOnceOptions {
   /** When the thing answered happened: an earlier copy cannot be older, so only newer comments are listed. */
   readonly since: string;
   readonly redact: Redact;
+  /** The app's bot account, `<slug>[bot]`: only its comments can be an earlier copy. */
+  readonly botLogin: string;
 }
 
 /**
- * Posts a comment unless an app's comment with the same marker is already there, so a retried job
- * (whose first attempt posted, then failed or lost GitHub's answer) says it once. Only comments by
- * apps count: a person cannot silence handsbot by pasting its marker. Returns whether it posted.
+ * Posts a comment unless handsbot's own comment with the same marker is already there, so a retried
+ * job (whose first attempt posted, then failed or lost GitHub's answer) says it once. Only comments by
+ * the app's bot count: neither a person nor another app can silence handsbot by pasting its marker.
+ * Returns whether it posted.
  */
 export async function postCommentOnce(
   octokit: GitHubClient,
@@ -31,7 +34,7 @@ export async function postCommentOnce(
     since: options.since,
     per_page: 100,
   });
-  if (recent.some((c) => c.user?.type === 'Bot' && c.body?.includes(marker))) return false;
+  if (recent.some((c) => c.user?.login === options.botLogin && c.body?.includes(marker))) return false;
   await octokit.rest.issues.createComment({
     owner,
     repo,

@@ -15,6 +15,8 @@ export interface PostConfigProblemsOptions {
   /** When the trigger happened: only comments since are searched for an earlier copy. */
   readonly triggeredAt: string;
   readonly redact: Redact;
+  /** The app's bot account, `<slug>[bot]`: only its comments can be an earlier copy. */
+  readonly botLogin: string;
 }
 
 /**
@@ -36,5 +38,6 @@ export async function postConfigProblems(
     body: renderOutcome({ kind: 'bad_config', path: error.path, problems: error.problems }, redact),
     since: options.triggeredAt,
     redact,
+    botLogin: options.botLogin,
   });
 }

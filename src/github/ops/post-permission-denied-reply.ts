@@ -16,6 +16,8 @@ export interface PostPermissionDeniedReplyOptions {
   /** When the trigger happened: only comments updated since are searched for an earlier reply. */
   readonly triggeredAt: string;
   readonly redact: Redact;
+  /** The app's bot account, `<slug>[bot]`: only its comments can be an earlier copy. */
+  readonly botLogin: string;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function postPermissionDeniedReply(
     body: `@${denied.login} only people with ${levels} permission on this repository can start handsbot here, so nothing was run.`,
     since: options.triggeredAt,
     redact: options.redact,
+    botLogin: options.botLogin,
   });
 }
 

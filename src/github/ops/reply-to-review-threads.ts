@@ -17,6 +17,8 @@ export interface ReplyToReviewThreadsOptions {
   readonly runId: string;
   readonly replies: readonly ThreadReply[];
   readonly redact: Redact;
+  /** The app's bot account, `<slug>[bot]`: only its replies count as already answered. */
+  readonly botLogin: string;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface ReplyToReviewThreadsOptions {
  */
 export async function replyToReviewThreads(
   octokit: GitHubClient,
-  { owner, repo, pullNumber, runId, replies, redact }: ReplyToReviewThreadsOptions,
+  { owner, repo, pullNumber, runId, replies, redact, botLogin }: ReplyToReviewThreadsOptions,
 ): Promise<{ posted: number[]; alreadyAnswered: number[] }> {
   if (replies.length === 0) return { posted: [], alreadyAnswered: [] };
   const existing = await octokit.paginate(octokit.rest.pulls.listReviewComments, {
@@ -35,7 +37,7 @@ export async function replyToReviewThreads(
     pull_number: pullNumber,
     per_page: 100,
   });
-  const ours = existing.filter((c) => c.user?.type === 'Bot').map((c) => c.body);
+  const ours = existing.filter((c) => c.user?.login === botLogin).map((c) => c.body);
   const posted: number[] = [];
   const alreadyAnswered: number[] = [];
   for (const reply of replies) {

@@ -17,6 +17,8 @@ export interface CreateControlPortsOptions {
   octokitFor(installationId: number): Promise<GitHubClient>;
   /** The installation's trigger label: named in the help text where a repository sets none. */
   triggerLabel: string;
+  /** The app's bot account, `<slug>[bot]` (`resolveAppIdentity`): only its replies are found again. */
+  botLogin: string;
   redact: Redact;
   logger: Logger;
 }
@@ -69,6 +71,7 @@ export function createControlPorts(options: CreateControlPortsOptions): ControlP
             deliveryId: data.deliveryId,
             triggeredAt: data.triggeredAt,
             redact,
+            botLogin: options.botLogin,
           }),
         );
         return;
@@ -121,6 +124,7 @@ export function createControlPorts(options: CreateControlPortsOptions): ControlP
       body: text,
       since: data.triggeredAt,
       redact,
+      botLogin: options.botLogin,
     });
   }
 }

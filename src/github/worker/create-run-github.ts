@@ -35,6 +35,11 @@ export interface CreateRunGitHubOptions {
    */
   readEvents(runId: string): Promise<readonly RunEvent[]>;
   config: {
+    /**
+     * The app's bot account, `<slug>[bot]`, resolved once at start-up (`resolveAppIdentity`): its
+     * comments and pull requests are the ones handsbot finds again as its own.
+     */
+    botLogin: string;
     /** Used when a repository has no `.github/openhands.yml`. */
     defaults: InstallationDefaults;
     runUrl?: (runId: string) => string;
@@ -88,6 +93,7 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
         runId,
         defaults: config.defaults,
         redact,
+        botLogin: config.botLogin,
         earlierBranch: earlier,
       });
       const base = {
@@ -142,6 +148,7 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
           reactTo: reactionTarget(data),
           redact,
           triggeredAt: data.triggeredAt,
+          botLogin: config.botLogin,
           ...runUrl(runId),
         }),
       );
@@ -264,6 +271,7 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
         runId: report.runId,
         replies: [...replies].map(([commentId, text]) => ({ commentId, text })),
         redact,
+        botLogin: config.botLogin,
       }),
     );
   }
@@ -287,6 +295,7 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
       reactTo: { kind: 'issue' },
       redact,
       triggeredAt: data.triggeredAt,
+      botLogin: config.botLogin,
       ...runUrl(record.runId),
     });
     const updater = new TrackingCommentUpdater(octokit, {

@@ -27,6 +27,8 @@ export interface LoadRunTaskInput {
   readonly runId: string;
   readonly defaults: InstallationDefaults;
   readonly redact: Redact;
+  /** The app's bot account, `<slug>[bot]` (`resolveAppIdentity`): what "a PR handsbot opened" and its own comments are judged by. */
+  readonly botLogin: string;
   /** The branch an earlier attempt of this run chose (from its event log), if there was one. */
   readonly earlierBranch: () => Promise<string | null>;
 }
@@ -52,7 +54,7 @@ export type LoadedRunTask =
  * the agent may see it, and the branch to push to.
  */
 export async function loadRunTask(input: LoadRunTaskInput): Promise<LoadedRunTask> {
-  const { octokit, data, redact } = input;
+  const { octokit, data, redact, botLogin } = input;
   const owner = data.repository.owner;
   const repo = data.repository.name;
   const defaultBranch = await asJobError(
@@ -84,7 +86,13 @@ export async function loadRunTask(input: LoadRunTaskInput): Promise<LoadedRunTas
   // are ordinary reviews, and handsbot stays quiet, whatever state its settings file is in.
   if (trigger.kind === 'pr_review') {
     const ours = await asJobError('read the pull request', () =>
-      isHandsbotPullRequest(octokit, { owner, repo, pullNumber: data.number, branchPrefix: prefix }),
+      isHandsbotPullRequest(octokit, {
+        owner,
+        repo,
+        pullNumber: data.number,
+        branchPrefix: prefix,
+        botLogin,
+      }),
     );
     if (!ours) return refused(`#${data.number} is not a pull request handsbot opened`, '');
   }
@@ -99,6 +107,7 @@ export async function loadRunTask(input: LoadRunTaskInput): Promise<LoadedRunTas
         runId: input.runId,
         triggeredAt: data.triggeredAt,
         redact,
+        botLogin,
       }),
     );
     return refused(invalid.message, 'The repository’s .github/openhands.yml is not valid.', invalid);
@@ -120,6 +129,7 @@ export async function loadRunTask(input: LoadRunTaskInput): Promise<LoadedRunTas
         deliveryId: data.deliveryId,
         triggeredAt: data.triggeredAt,
         redact,
+        botLogin,
       }),
     );
     return refused(

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { postPermissionDeniedReply } from '../../../src/github/ops/post-permission-denied-reply.js';
-import { API, OWNER, REPO, redact, testOctokit, useNock } from '../support/github-test-kit.js';
+import { API, BOT_LOGIN, OWNER, REPO, redact, testOctokit, useNock } from '../support/github-test-kit.js';
 
 const COMMENTS = `/repos/${OWNER}/${REPO}/issues/7/comments`;
 const base = {
@@ -12,6 +12,7 @@ const base = {
   deliveryId: 'd-1',
   triggeredAt: '2026-01-01T00:00:00Z',
   redact,
+  botLogin: BOT_LOGIN,
 };
 
 describe('postPermissionDeniedReply', () => {
@@ -55,6 +56,25 @@ describe('postPermissionDeniedReply', () => {
       permission: 'read',
     } as const;
     expect(await postPermissionDeniedReply(testOctokit(), { ...base, denied })).toBe(false);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('another app’s comment with the marker does not silence the reply', async () => {
+    const scope = nock(API)
+      .get(COMMENTS)
+      .query(true)
+      .reply(200, [
+        { id: 9, user: { login: 'other-app[bot]', type: 'Bot' }, body: '<!-- handsbot:denied=d-1 -->\nx' },
+      ])
+      .post(COMMENTS)
+      .reply(201, { id: 10 });
+    const denied = {
+      allowed: false,
+      login: 'mallory',
+      reason: 'insufficient_permission',
+      permission: 'read',
+    } as const;
+    expect(await postPermissionDeniedReply(testOctokit(), { ...base, denied })).toBe(true);
     expect(scope.isDone()).toBe(true);
   });
 

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { parseThreadReplies } from '../../../src/github/ops/parse-thread-replies.js';
 import { replyToReviewThreads } from '../../../src/github/ops/reply-to-review-threads.js';
-import { API, OWNER, REPO, redact, testOctokit, useNock } from '../support/github-test-kit.js';
+import { API, BOT_LOGIN, OWNER, REPO, redact, testOctokit, useNock } from '../support/github-test-kit.js';
 
 const COMMENTS = `/repos/${OWNER}/${REPO}/pulls/30/comments`;
 
@@ -54,6 +54,7 @@ describe('replyToReviewThreads', () => {
         { commentId: 71, text: 'Renamed it, cc @mallory. Fixes #2' },
       ],
       redact,
+      botLogin: BOT_LOGIN,
     });
     expect(result).toEqual({ posted: [71], alreadyAnswered: [70] });
     expect(posted).toEqual([

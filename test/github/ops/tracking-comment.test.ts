@@ -6,7 +6,16 @@ import {
   TrackingCommentGoneError,
   TrackingCommentUpdater,
 } from '../../../src/github/ops/tracking-comment/tracking-comment-updater.js';
-import { API, OWNER, PLANTED_TOKEN, REPO, redact, testOctokit, useNock } from '../support/github-test-kit.js';
+import {
+  API,
+  BOT_LOGIN,
+  OWNER,
+  PLANTED_TOKEN,
+  REPO,
+  redact,
+  testOctokit,
+  useNock,
+} from '../support/github-test-kit.js';
 
 const MARKER = '<!-- handsbot:run=run-1 target=42:12 -->';
 const COMMENTS = `/repos/${OWNER}/${REPO}/issues/12/comments`;
@@ -21,6 +30,7 @@ const ensureOptions = {
   targetKey: '42:12',
   reactTo: { kind: 'issue_comment', commentId: 600 } as const,
   redact,
+  botLogin: BOT_LOGIN,
   triggeredAt: TRIGGERED_AT,
 };
 
@@ -34,8 +44,11 @@ describe('ensureTrackingComment', () => {
       .reply(201, { id: 1 })
       .get(COMMENTS)
       .query({ per_page: 100, since: TRIGGERED_AT })
-      // Someone pasting our marker into their own comment must not make us adopt it.
-      .reply(200, [{ id: 5, user: { login: 'mallory', type: 'User' }, body: MARKER }])
+      // Someone pasting our marker into their own comment must not make us adopt it, nor another app.
+      .reply(200, [
+        { id: 5, user: { login: 'mallory', type: 'User' }, body: MARKER },
+        { id: 6, user: { login: 'other-app[bot]', type: 'Bot' }, body: MARKER },
+      ])
       .post(COMMENTS, (body: { body: string }) => {
         posted = body.body;
         return true;

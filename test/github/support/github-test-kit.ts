@@ -6,6 +6,8 @@ import { createRedactor } from '../../../src/security/redactor.js';
 export const API = 'https://api.github.com';
 export const OWNER = 'acme';
 export const REPO = 'widgets';
+/** The app's bot account, as resolveAppIdentity would name it for an app registered as "handsbot". */
+export const BOT_LOGIN = 'handsbot[bot]';
 /** A token shape the redactor masks, to prove text going to GitHub passes it. */
 export const PLANTED_TOKEN = 'ghs_0123456789abcdefghijABCDEFGHIJ012345';
 

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ControlJobData } from '../../../jobs/process-control-job.js';
 import { createControlPorts } from '../../../src/github/worker/create-control-ports.js';
-import { API, OWNER, REPO, redact, testOctokit, useNock } from '../support/github-test-kit.js';
+import { API, BOT_LOGIN, OWNER, REPO, redact, testOctokit, useNock } from '../support/github-test-kit.js';
 
 const COMMENTS = `/repos/${OWNER}/${REPO}/issues/12/comments`;
 const job = (command: ControlJobData['command']): ControlJobData => ({
@@ -21,6 +21,7 @@ const ports = (installationLabel = 'openhands') =>
   createControlPorts({
     octokitFor: async () => testOctokit(),
     triggerLabel: installationLabel,
+    botLogin: BOT_LOGIN,
     redact,
     logger: pino({ level: 'silent' }),
   });

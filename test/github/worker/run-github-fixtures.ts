@@ -8,7 +8,7 @@ import type { RunEvent } from '../../../src/events/event.js';
 import type { Scheduler } from '../../../src/github/ops/index.js';
 import type { InstallationDefaults } from '../../../src/github/repo-config/resolve-repo-settings.js';
 import { createRunGitHub } from '../../../src/github/worker/create-run-github.js';
-import { API, graphql, OWNER, REPO, redact, testOctokit } from '../support/github-test-kit.js';
+import { API, BOT_LOGIN, graphql, OWNER, REPO, redact, testOctokit } from '../support/github-test-kit.js';
 
 export const TRIGGERED_AT = '2026-03-01T12:00:00Z';
 export const RUN_ID = 'run-42-12-delivery-d-1';
@@ -76,6 +76,7 @@ export function adapter(
     installationToken: async () => 'ghs_not_a_real_token_for_tests_000000000',
     readEvents: async (runId) => options.events?.[runId] ?? [],
     config: {
+      botLogin: BOT_LOGIN,
       defaults: options.defaults ?? { triggerLabel: 'openhands' },
       runUrl: (runId) => `https://handsbot.example/runs/${runId}`,
       minEditIntervalMs: 10_000,

@@ -23,6 +23,8 @@ export interface EnsureTrackingCommentOptions {
   readonly runUrl?: string;
   /** When the trigger happened: our comment cannot be older, so only newer comments are listed. */
   readonly triggeredAt?: string;
+  /** The app's bot account, `<slug>[bot]`: only its comments can be the one posted before. */
+  readonly botLogin: string;
 }
 
 export interface TrackingComment {
@@ -34,8 +36,8 @@ export interface TrackingComment {
 
 /**
  * At trigger time: a 👀 reaction and one "working on it" comment. Idempotent: the comment carries a
- * hidden marker with the run id and target, and a retried job finds it (among comments by apps, so
- * nobody can plant a look-alike for us to edit) instead of posting a second. GitHub answers an
+ * hidden marker with the run id and target, and a retried job finds it (among the app's own
+ * comments, so no person or other app can plant a look-alike for us to edit) instead of posting a second. GitHub answers an
  * existing reaction with 200, so repeating the reaction is harmless.
  */
 export async function ensureTrackingComment(
@@ -52,7 +54,7 @@ export async function ensureTrackingComment(
     per_page: 100,
     ...(options.triggeredAt ? { since: options.triggeredAt } : {}),
   });
-  const found = comments.find((c) => c.user?.type === 'Bot' && c.body?.startsWith(marker));
+  const found = comments.find((c) => c.user?.login === options.botLogin && c.body?.startsWith(marker));
   if (found) return { commentId: found.id, created: false, body: found.body ?? '' };
   const body = renderTrackingComment(initialRunState(options.runId), [], {
     runId: options.runId,
