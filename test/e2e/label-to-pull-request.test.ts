@@ -39,6 +39,9 @@ describe('end to end: label an issue, get a pull request', () => {
     expect(diff).toContain('+  return a + b;');
     const message = await git(env.gitDir, 'log', '-1', '--format=%an%n%B', pull.pull?.head ?? '');
     expect(message).toContain('Co-authored-by: maintainer');
+    expect(await git(env.gitDir, 'log', '-1', '--format=%ae', pull.pull?.head ?? '')).toBe(
+      `${env.standin.state.user('handsbot[bot]').id}+handsbot[bot]@users.noreply.github.com\n`,
+    );
 
     // The tests ran in the sandbox: the model saw them fail, then pass, and the PR and comment say so.
     const results = env.llm.requests.map(lastToolResult).map((r) => r?.content ?? '');
