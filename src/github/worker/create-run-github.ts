@@ -10,7 +10,10 @@ import { openPullRequest } from '../ops/open-pull-request.js';
 import { parseThreadReplies } from '../ops/parse-thread-replies.js';
 import { replyToReviewThreads } from '../ops/reply-to-review-threads.js';
 import { summarizeRunEvents } from '../ops/summarize-run-events.js';
-import { ensureTrackingComment } from '../ops/tracking-comment/ensure-tracking-comment.js';
+import {
+  ensureTrackingComment,
+  type ReactionTarget,
+} from '../ops/tracking-comment/ensure-tracking-comment.js';
 import { renderTrackingComment } from '../ops/tracking-comment/render-tracking-comment.js';
 import {
   type Scheduler,
@@ -138,35 +141,12 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
       runs.set(runId, record);
       if (record.tracking) return;
       const octokit = await options.octokitFor(data.installationId);
-      const comment = await asJobError('post the tracking comment', () =>
-        ensureTrackingComment(octokit, {
-          owner: record.owner,
-          repo: record.repo,
-          issueNumber: data.number,
-          runId,
-          targetKey: targetKey(data),
-          reactTo: reactionTarget(data),
-          redact,
-          triggeredAt: data.triggeredAt,
-          botLogin: config.botLogin,
-          ...runUrl(runId),
-        }),
+      const tracking = await asJobError('post the tracking comment', () =>
+        openTrackingComment(octokit, data, record, reactionTarget(data)),
       );
       // A resumed run shows what it did before, not just what it does from now on.
       if (record.events.length === 0) record.events.push(...(await options.readEvents(runId)));
-      record.tracking = {
-        commentId: comment.commentId,
-        updater: new TrackingCommentUpdater(octokit, {
-          owner: record.owner,
-          repo: record.repo,
-          commentId: comment.commentId,
-          redact,
-          knownBody: comment.body,
-          logger,
-          ...(config.minEditIntervalMs !== undefined ? { minIntervalMs: config.minEditIntervalMs } : {}),
-          ...(config.scheduler ? { scheduler: config.scheduler } : {}),
-        }),
-      };
+      record.tracking = tracking;
     },
 
     trackProgress(data, state, event) {
@@ -276,23 +256,23 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
     );
   }
 
-  /** The final flush; with no tracking comment yet (the run failed early) or a deleted one, a new one. */
-  async function finalEdit(octokit: GitHubClient, data: RunJobData, record: RunRecord, body: string) {
-    if (record.tracking) {
-      try {
-        await record.tracking.updater.flush(body);
-        return;
-      } catch (error) {
-        if (!(error instanceof TrackingCommentGoneError)) throw error;
-      }
-    }
+  /**
+   * The run's tracking comment (found by its marker, else posted, with 👀 on `reactTo`) and the
+   * throttled updater that edits it.
+   */
+  async function openTrackingComment(
+    octokit: GitHubClient,
+    data: RunJobData,
+    record: RunRecord,
+    reactTo: ReactionTarget,
+  ): Promise<NonNullable<RunRecord['tracking']>> {
     const comment = await ensureTrackingComment(octokit, {
       owner: record.owner,
       repo: record.repo,
       issueNumber: data.number,
       runId: record.runId,
       targetKey: targetKey(data),
-      reactTo: { kind: 'issue' },
+      reactTo,
       redact,
       triggeredAt: data.triggeredAt,
       botLogin: config.botLogin,
@@ -305,7 +285,23 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
       redact,
       knownBody: comment.body,
       logger,
+      ...(config.minEditIntervalMs !== undefined ? { minIntervalMs: config.minEditIntervalMs } : {}),
+      ...(config.scheduler ? { scheduler: config.scheduler } : {}),
     });
+    return { commentId: comment.commentId, updater };
+  }
+
+  /** The final flush; with no tracking comment yet (the run failed early) or a deleted one, a new one. */
+  async function finalEdit(octokit: GitHubClient, data: RunJobData, record: RunRecord, body: string) {
+    if (record.tracking) {
+      try {
+        await record.tracking.updater.flush(body);
+        return;
+      } catch (error) {
+        if (!(error instanceof TrackingCommentGoneError)) throw error;
+      }
+    }
+    const { updater } = await openTrackingComment(octokit, data, record, { kind: 'issue' });
     await updater.flush(body);
   }
 }
