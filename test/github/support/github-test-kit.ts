@@ -46,3 +46,26 @@ export function graphql(
     )
     .reply(200, { data });
 }
+
+/**
+ * GitHub's answers for reading a repository and its `.github/openhands.yml` on `main`: the file with
+ * `yml` in it, or none at all (404).
+ */
+export function mockRepoConfig(yml?: string): nock.Scope {
+  return nock(API)
+    .get(`/repos/${OWNER}/${REPO}`)
+    .reply(200, { default_branch: 'main' })
+    .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
+    .query({ ref: 'main' })
+    .reply(
+      yml === undefined ? 404 : 200,
+      yml === undefined
+        ? { message: 'Not Found' }
+        : {
+            type: 'file',
+            encoding: 'base64',
+            size: yml.length,
+            content: Buffer.from(yml).toString('base64'),
+          },
+    );
+}

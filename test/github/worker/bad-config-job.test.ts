@@ -5,7 +5,7 @@ import { startRunWorker } from '../../../jobs/run-worker.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { createInMemoryEventStore } from '../../../src/events/in-memory-event-store.js';
 import { createQueueFixture, quietLogger, waitFor } from '../../jobs/support.js';
-import { API, OWNER, REPO, useNock } from '../support/github-test-kit.js';
+import { API, mockRepoConfig, OWNER, REPO, useNock } from '../support/github-test-kit.js';
 import { adapter, COMMENTS, issueJob } from './run-github-fixtures.js';
 
 /**
@@ -24,21 +24,6 @@ afterEach(async () => {
 });
 
 const BAD_CONFIG = 'maxIteration: 5\n';
-
-/** The repository and its invalid `.github/openhands.yml`, as every attempt reads them. */
-function mockBadConfig() {
-  nock(API)
-    .get(`/repos/${OWNER}/${REPO}`)
-    .reply(200, { default_branch: 'main' })
-    .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
-    .query({ ref: 'main' })
-    .reply(200, {
-      type: 'file',
-      encoding: 'base64',
-      size: BAD_CONFIG.length,
-      content: Buffer.from(BAD_CONFIG).toString('base64'),
-    });
-}
 
 /** A real worker with the real GitHub adapter, whose workspace refuses: nothing may run here. */
 async function startWorker() {
@@ -80,7 +65,7 @@ describe('a run job on a repository whose .github/openhands.yml is invalid', () 
   it('a retried job posts one comment: the retry finds the first attempt’s and posts nothing', async () => {
     // First attempt: GitHub creates the comment but the answer is lost (a 502), so the job retries.
     const posted: string[] = [];
-    mockBadConfig();
+    mockRepoConfig(BAD_CONFIG);
     nock(API)
       .get(COMMENTS)
       .query(true)
@@ -88,7 +73,7 @@ describe('a run job on a repository whose .github/openhands.yml is invalid', () 
       .post(COMMENTS, (body: { body: string }) => posted.push(body.body) > 0)
       .reply(502, { message: 'Bad Gateway' });
     // Second attempt: the comment is there. A second POST would find no mock and fail the test.
-    mockBadConfig();
+    mockRepoConfig(BAD_CONFIG);
     const listed = nock(API)
       .get(COMMENTS)
       .query(true)
@@ -110,7 +95,7 @@ describe('a run job on a repository whose .github/openhands.yml is invalid', () 
 
   it('a label that could not be the trigger ends as skipped: no comment, nothing runs', async () => {
     // Only the repository and its file are read: a comment (or its lookup) would find no mock.
-    mockBadConfig();
+    mockRepoConfig(BAD_CONFIG);
     await startWorker();
 
     const { jobId } = await fx.queue.enqueue(
@@ -125,7 +110,7 @@ describe('a run job on a repository whose .github/openhands.yml is invalid', () 
   });
   it('a review on someone else’s pull request ends as skipped: no comment, no reaction, nothing runs', async () => {
     // Repository, file, the PR: nothing else. A comment, its lookup or a reaction would find no mock.
-    mockBadConfig();
+    mockRepoConfig(BAD_CONFIG);
     const pr = mockPullRequest({ login: 'alice', type: 'User' }, 'openhands/feature');
     await startWorker();
 
@@ -140,7 +125,7 @@ describe('a run job on a repository whose .github/openhands.yml is invalid', () 
   });
 
   it('a review on a pull request handsbot opened gets the one config comment, and nothing runs', async () => {
-    mockBadConfig();
+    mockRepoConfig(BAD_CONFIG);
     mockPullRequest({ login: 'handsbot[bot]', type: 'Bot' }, 'openhands/issue-3-fix-login');
     const posted: string[] = [];
     nock(API)

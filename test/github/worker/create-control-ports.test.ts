@@ -3,7 +3,16 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ControlJobData } from '../../../jobs/process-control-job.js';
 import { createControlPorts } from '../../../src/github/worker/create-control-ports.js';
-import { API, BOT_LOGIN, OWNER, REPO, redact, testOctokit, useNock } from '../support/github-test-kit.js';
+import {
+  API,
+  BOT_LOGIN,
+  mockRepoConfig,
+  OWNER,
+  REPO,
+  redact,
+  testOctokit,
+  useNock,
+} from '../support/github-test-kit.js';
 
 const COMMENTS = `/repos/${OWNER}/${REPO}/issues/12/comments`;
 const job = (command: ControlJobData['command']): ControlJobData => ({
@@ -25,27 +34,9 @@ const ports = (installationLabel = 'openhands') =>
     redact,
     logger: pino({ level: 'silent' }),
   });
-/** The repository and its .github/openhands.yml (none without `configYaml`). */
-const repoConfig = (configYaml?: string) =>
-  nock(API)
-    .get(`/repos/${OWNER}/${REPO}`)
-    .reply(200, { default_branch: 'main' })
-    .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
-    .query({ ref: 'main' })
-    .reply(
-      configYaml ? 200 : 404,
-      configYaml
-        ? {
-            type: 'file',
-            encoding: 'base64',
-            size: configYaml.length,
-            content: Buffer.from(configYaml).toString('base64'),
-          }
-        : { message: 'Not Found' },
-    );
 /** The repository, its config, and alice's permission level. */
 const permission = (level: string, configYaml?: string) =>
-  repoConfig(configYaml)
+  mockRepoConfig(configYaml)
     .get(`/repos/${OWNER}/${REPO}/collaborators/alice/permission`)
     .reply(200, { permission: level, role_name: level, user: { login: 'alice', type: 'User' } });
 /** The one reply a control command gets; resolves to its body. */
@@ -81,14 +72,14 @@ describe('createControlPorts', () => {
   });
 
   it('acknowledge help: the command list, posted once even when the job is retried', async () => {
-    repoConfig();
+    mockRepoConfig();
     const reply = capturedReply();
     await ports().acknowledge(job({ kind: 'help' }), { kind: 'help' });
     const body = reply();
     expect(body).toContain('<!-- handsbot:control=650 -->');
     expect(body).toContain('`/agent stop`');
     expect(body).toContain('`openhands`');
-    repoConfig();
+    mockRepoConfig();
     nock(API)
       .get(COMMENTS)
       .query(true)
@@ -97,7 +88,7 @@ describe('createControlPorts', () => {
   });
 
   it('help on a repository without .github/openhands.yml names the installation’s label', async () => {
-    repoConfig();
+    mockRepoConfig();
     const reply = capturedReply();
     await ports('ai-fix').acknowledge(job({ kind: 'help' }), { kind: 'help' });
     expect(reply()).toContain('Add the label `ai-fix` to an issue');
@@ -105,7 +96,7 @@ describe('createControlPorts', () => {
   });
 
   it('help names the label and permission levels the repository’s own .github/openhands.yml sets', async () => {
-    repoConfig('triggerLabel: fix-me\ntriggerPermissions: [maintain, admin]\n');
+    mockRepoConfig('triggerLabel: fix-me\ntriggerPermissions: [maintain, admin]\n');
     const reply = capturedReply();
     await ports('ai-fix').acknowledge(job({ kind: 'help' }), { kind: 'help' });
     expect(reply()).toContain('Add the label `fix-me` to an issue');
@@ -115,7 +106,7 @@ describe('createControlPorts', () => {
   });
 
   it('help on a repository whose .github/openhands.yml is invalid still answers, with the label the file names and a warning', async () => {
-    repoConfig('triggerLabel: fix-me\nmaxIteration: 5\n');
+    mockRepoConfig('triggerLabel: fix-me\nmaxIteration: 5\n');
     const reply = capturedReply();
     await ports('ai-fix').acknowledge(job({ kind: 'help' }), { kind: 'help' });
     expect(reply()).toContain('`/agent stop`');
@@ -128,7 +119,7 @@ describe('createControlPorts', () => {
   });
 
   it('help on an invalid .github/openhands.yml that names no usable label names the installation’s', async () => {
-    repoConfig('triggerLabel: " spaced "\n');
+    mockRepoConfig('triggerLabel: " spaced "\n');
     const reply = capturedReply();
     await ports('ai-fix').acknowledge(job({ kind: 'help' }), { kind: 'help' });
     expect(reply()).toContain('Add the label `ai-fix` to an issue');

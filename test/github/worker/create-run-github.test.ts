@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { PermanentJobError } from '../../../jobs/job-errors.js';
-import { API, OWNER, REPO, useNock } from '../support/github-test-kit.js';
+import { API, mockRepoConfig, OWNER, REPO, useNock } from '../support/github-test-kit.js';
 import { runLog, runStarted } from '../support/run-events.js';
 import {
   adapter,
@@ -85,17 +85,8 @@ describe('createRunGitHub().loadTask', () => {
   it('carries the repository’s own run settings from .github/openhands.yml into the task', async () => {
     const yml =
       'maxIterations: 5\nmaxCostUsd: 0.5\nnetwork:\n  mode: allowlist\n  hosts: [example.org]\nconfirmation:\n  kind: always\n';
+    mockRepoConfig(yml);
     nock(API)
-      .get(`/repos/${OWNER}/${REPO}`)
-      .reply(200, { default_branch: 'main' })
-      .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
-      .query({ ref: 'main' })
-      .reply(200, {
-        type: 'file',
-        encoding: 'base64',
-        size: yml.length,
-        content: Buffer.from(yml).toString('base64'),
-      })
       .get(`/repos/${OWNER}/${REPO}/collaborators/alice/permission`)
       .reply(200, { permission: 'write', role_name: 'write', user: { login: 'alice', type: 'User' } });
     mockIssue();
@@ -147,12 +138,8 @@ describe('createRunGitHub().loadTask', () => {
   });
 
   it('a review on someone else’s pull request starts nothing and says nothing', async () => {
+    mockRepoConfig();
     nock(API)
-      .get(`/repos/${OWNER}/${REPO}`)
-      .reply(200, { default_branch: 'main' })
-      .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
-      .query({ ref: 'main' })
-      .reply(404, { message: 'Not Found' })
       .get(`/repos/${OWNER}/${REPO}/pulls/12`)
       .reply(200, { number: 12, user: { login: 'alice', type: 'User' }, head: { ref: 'openhands/feature' } });
     const review = issueJob({ trigger: { kind: 'pr_review', prNumber: 12, reviewId: 900 } });
@@ -164,12 +151,8 @@ describe('createRunGitHub().loadTask', () => {
   });
 
   it('a review on handsbot’s own pull request goes on to the permission check and the task', async () => {
+    mockRepoConfig();
     nock(API)
-      .get(`/repos/${OWNER}/${REPO}`)
-      .reply(200, { default_branch: 'main' })
-      .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
-      .query({ ref: 'main' })
-      .reply(404, { message: 'Not Found' })
       .get(`/repos/${OWNER}/${REPO}/pulls/12`)
       .reply(200, {
         number: 12,
@@ -327,12 +310,7 @@ describe('createRunGitHub().loadTask', () => {
   });
 
   it('a label other than the repository’s trigger label is ignored without a word', async () => {
-    nock(API)
-      .get(`/repos/${OWNER}/${REPO}`)
-      .reply(200, { default_branch: 'main' })
-      .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
-      .query({ ref: 'main' })
-      .reply(404, { message: 'Not Found' });
+    mockRepoConfig();
     const job = issueJob({ trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'bug' } });
     const error = await adapter()
       .loadTask(job, RUN_ID, signal)
@@ -467,18 +445,3 @@ describe('createRunGitHub().loadTask', () => {
     expect(error).toMatchObject({ name: 'TransientJobError' });
   });
 });
-
-/** The repository and its `.github/openhands.yml` with `yml` in it. */
-function mockRepoConfig(yml: string) {
-  nock(API)
-    .get(`/repos/${OWNER}/${REPO}`)
-    .reply(200, { default_branch: 'main' })
-    .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
-    .query({ ref: 'main' })
-    .reply(200, {
-      type: 'file',
-      encoding: 'base64',
-      size: yml.length,
-      content: Buffer.from(yml).toString('base64'),
-    });
-}

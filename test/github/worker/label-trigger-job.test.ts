@@ -8,7 +8,7 @@ import { startRunWorker } from '../../../jobs/run-worker.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { createInMemoryEventStore } from '../../../src/events/in-memory-event-store.js';
 import { createQueueFixture, waitFor } from '../../jobs/support.js';
-import { API, OWNER, REPO, useNock } from '../support/github-test-kit.js';
+import { API, mockRepoConfig, OWNER, REPO, useNock } from '../support/github-test-kit.js';
 import {
   adapter,
   branchRef,
@@ -41,12 +41,7 @@ describe('a run job for a label that is not the repository’s trigger label', (
 
   it('ends as skipped: no reaction, no comment, no retry, nothing logged above info', async () => {
     // The only calls allowed: reading the repository and finding it has no .github/openhands.yml.
-    nock(API)
-      .get(`/repos/${OWNER}/${REPO}`)
-      .reply(200, { default_branch: 'main' })
-      .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
-      .query({ ref: 'main' })
-      .reply(404, { message: 'Not Found' });
+    mockRepoConfig();
     const workspaces: WorkspaceProvider = {
       prepare: async () => {
         throw new Error('a skipped run must not prepare a workspace');
@@ -93,12 +88,7 @@ describe('a trigger that arrived while a skipped label job held the issue', () =
 
   it('runs in the skipped job’s place instead of being lost (labels put on together)', async () => {
     // First round, the `bug` job: repository and no config, then skipped.
-    nock(API)
-      .get(`/repos/${OWNER}/${REPO}`)
-      .reply(200, { default_branch: 'main' })
-      .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
-      .query({ ref: 'main' })
-      .reply(404, { message: 'Not Found' });
+    mockRepoConfig();
     // Second round, the `openhands` follow-up by someone without write access: it gets its reply.
     mockRepoAndPermission('read');
     let replies = 0;

@@ -8,7 +8,16 @@ import type { RunEvent } from '../../../src/events/event.js';
 import type { Scheduler } from '../../../src/github/ops/index.js';
 import type { InstallationDefaults } from '../../../src/github/repo-config/resolve-repo-settings.js';
 import { createRunGitHub } from '../../../src/github/worker/create-run-github.js';
-import { API, BOT_LOGIN, graphql, OWNER, REPO, redact, testOctokit } from '../support/github-test-kit.js';
+import {
+  API,
+  BOT_LOGIN,
+  graphql,
+  mockRepoConfig,
+  OWNER,
+  REPO,
+  redact,
+  testOctokit,
+} from '../support/github-test-kit.js';
 
 export const TRIGGERED_AT = '2026-03-01T12:00:00Z';
 export const RUN_ID = 'run-42-12-delivery-d-1';
@@ -92,13 +101,9 @@ export function state(overrides: Partial<RunState> = {}): RunState {
 }
 
 /** The requests every loadTask makes before it reads the issue: repository, config, permission. */
-export function mockRepoAndPermission(permission: 'write' | 'read' = 'write', configStatus = 404) {
+export function mockRepoAndPermission(permission: 'write' | 'read' = 'write') {
+  mockRepoConfig();
   return nock(API)
-    .get(`/repos/${OWNER}/${REPO}`)
-    .reply(200, { default_branch: 'main' })
-    .get(`/repos/${OWNER}/${REPO}/contents/.github%2Fopenhands.yml`)
-    .query({ ref: 'main' })
-    .reply(configStatus, { message: 'Not Found' })
     .get(`/repos/${OWNER}/${REPO}/collaborators/alice/permission`)
     .reply(200, { permission, role_name: permission, user: { login: 'alice', type: 'User' } });
 }
