@@ -1,6 +1,8 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { PermanentJobError } from '../../../jobs/job-errors.js';
+import type { RunJobData } from '../../../jobs/run-job-context.js';
+import type { RunGitHub } from '../../../jobs/run-ports.js';
 import { API, mockRepoConfig, OWNER, REPO, useNock } from '../support/github-test-kit.js';
 import { runLog, runStarted } from '../support/run-events.js';
 import {
@@ -70,8 +72,7 @@ describe('createRunGitHub().loadTask', () => {
       })
       .reply(201, { id: 1 });
     const github = adapter();
-    const error = await github.loadTask(issueJob(), RUN_ID, signal).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PermanentJobError);
+    await refusal(github, issueJob());
     await github.report(issueJob(), {
       outcome: 'failed',
       runId: RUN_ID,
@@ -122,11 +123,8 @@ describe('createRunGitHub().loadTask', () => {
 
   it('on that repository the schema’s default label is just another label: nothing starts, nothing is said', async () => {
     mockRepoConfig('maxIterations: 5\n');
-    const error = await adapter({ defaults: { triggerLabel: 'ai-fix' } })
-      .loadTask(issueJob(), RUN_ID, signal)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PermanentJobError);
-    expect((error as PermanentJobError).userMessage).toBe('');
+    const error = await refusal(adapter({ defaults: { triggerLabel: 'ai-fix' } }), issueJob());
+    expect(error.userMessage).toBe('');
   });
 
   it('leaves the worker’s settings in force when the repository has no .github/openhands.yml', async () => {
@@ -143,11 +141,8 @@ describe('createRunGitHub().loadTask', () => {
       .get(`/repos/${OWNER}/${REPO}/pulls/12`)
       .reply(200, { number: 12, user: { login: 'alice', type: 'User' }, head: { ref: 'openhands/feature' } });
     const review = issueJob({ trigger: { kind: 'pr_review', prNumber: 12, reviewId: 900 } });
-    const error = await adapter()
-      .loadTask(review, RUN_ID, signal)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PermanentJobError);
-    expect((error as PermanentJobError).userMessage).toBe('');
+    const error = await refusal(adapter(), review);
+    expect(error.userMessage).toBe('');
   });
 
   it('a review on handsbot’s own pull request goes on to the permission check and the task', async () => {
@@ -179,10 +174,7 @@ describe('createRunGitHub().loadTask', () => {
         return true;
       })
       .reply(201, { id: 2 });
-    const error = await adapter()
-      .loadTask(issueJob(), RUN_ID, signal)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PermanentJobError);
+    await refusal(adapter(), issueJob());
     expect(comment.split('\n')[0]).toBe(`<!-- handsbot:config=${RUN_ID} -->`);
     expect(comment).toContain('.github/openhands.yml');
     expect(comment).toContain('maxIteration');
@@ -201,10 +193,7 @@ describe('createRunGitHub().loadTask', () => {
         return true;
       })
       .reply(201, { id: 3 });
-    const error = await adapter()
-      .loadTask(issueJob({ deliveryId: 'd-2' }), 'run-42-12-delivery-d-2', signal)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PermanentJobError);
+    await refusal(adapter(), issueJob({ deliveryId: 'd-2' }), 'run-42-12-delivery-d-2');
     expect(comment).toContain('<!-- handsbot:config=run-42-12-delivery-d-2 -->');
   });
 
@@ -212,11 +201,8 @@ describe('createRunGitHub().loadTask', () => {
     mockRepoConfig('maxIteration: 5\n');
     // No comment list, no POST: nock refuses any request not mocked here.
     const job = issueJob({ trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'bug' } });
-    const error = await adapter()
-      .loadTask(job, RUN_ID, signal)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PermanentJobError);
-    expect((error as PermanentJobError).userMessage).toBe('');
+    const error = await refusal(adapter(), job);
+    expect(error.userMessage).toBe('');
   });
 
   it('a bad .github/openhands.yml that sets `triggerLabel: fix-me` tells that label, and ignores the installation’s', async () => {
@@ -224,19 +210,13 @@ describe('createRunGitHub().loadTask', () => {
     mockRepoConfig(yml);
     const posted = nock(API).get(COMMENTS).query(true).reply(200, []).post(COMMENTS).reply(201, { id: 2 });
     const fixMe = issueJob({ trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'Fix-Me' } });
-    const told = await adapter()
-      .loadTask(fixMe, RUN_ID, signal)
-      .catch((e: unknown) => e);
-    expect((told as PermanentJobError).userMessage).toBe(
-      'The repository’s .github/openhands.yml is not valid.',
-    );
+    const told = await refusal(adapter(), fixMe);
+    expect(told.userMessage).toBe('The repository’s .github/openhands.yml is not valid.');
     expect(posted.isDone()).toBe(true);
 
     mockRepoConfig(yml);
-    const ignored = await adapter()
-      .loadTask(issueJob(), 'run-42-12-delivery-d-2', signal)
-      .catch((e: unknown) => e);
-    expect((ignored as PermanentJobError).userMessage).toBe('');
+    const ignored = await refusal(adapter(), issueJob(), 'run-42-12-delivery-d-2');
+    expect(ignored.userMessage).toBe('');
   });
 
   it('a bad .github/openhands.yml that sets `branchPrefix: bot/` tells reviews on handsbot’s bot/ PRs only', async () => {
@@ -251,12 +231,8 @@ describe('createRunGitHub().loadTask', () => {
         head: { ref: 'bot/issue-3-x' },
       });
     const posted = nock(API).get(COMMENTS).query(true).reply(200, []).post(COMMENTS).reply(201, { id: 2 });
-    const told = await adapter()
-      .loadTask(review, RUN_ID, signal)
-      .catch((e: unknown) => e);
-    expect((told as PermanentJobError).userMessage).toBe(
-      'The repository’s .github/openhands.yml is not valid.',
-    );
+    const told = await refusal(adapter(), review);
+    expect(told.userMessage).toBe('The repository’s .github/openhands.yml is not valid.');
     expect(posted.isDone()).toBe(true);
 
     // The default prefix is just another branch name where the file chose its own.
@@ -268,10 +244,8 @@ describe('createRunGitHub().loadTask', () => {
         user: { login: 'handsbot[bot]', type: 'Bot' },
         head: { ref: 'openhands/issue-3-x' },
       });
-    const ignored = await adapter()
-      .loadTask(review, 'run-42-12-delivery-d-2', signal)
-      .catch((e: unknown) => e);
-    expect((ignored as PermanentJobError).userMessage).toBe('');
+    const ignored = await refusal(adapter(), review, 'run-42-12-delivery-d-2');
+    expect(ignored.userMessage).toBe('');
   });
 
   it('a bad .github/openhands.yml whose branchPrefix is bad too falls back to the installation’s prefix', async () => {
@@ -285,12 +259,11 @@ describe('createRunGitHub().loadTask', () => {
       });
     const posted = nock(API).get(COMMENTS).query(true).reply(200, []).post(COMMENTS).reply(201, { id: 2 });
     const review = issueJob({ trigger: { kind: 'pr_review', prNumber: 12, reviewId: 900 } });
-    const told = await adapter({ defaults: { triggerLabel: 'openhands', branchPrefix: 'ai/' } })
-      .loadTask(review, RUN_ID, signal)
-      .catch((e: unknown) => e);
-    expect((told as PermanentJobError).userMessage).toBe(
-      'The repository’s .github/openhands.yml is not valid.',
+    const told = await refusal(
+      adapter({ defaults: { triggerLabel: 'openhands', branchPrefix: 'ai/' } }),
+      review,
     );
+    expect(told.userMessage).toBe('The repository’s .github/openhands.yml is not valid.');
     expect(posted.isDone()).toBe(true);
   });
 
@@ -303,19 +276,14 @@ describe('createRunGitHub().loadTask', () => {
       .reply(200, [{ id: 2, user: { login: 'mallory', type: 'User' }, body: planted }])
       .post(COMMENTS)
       .reply(201, { id: 3 });
-    await adapter()
-      .loadTask(issueJob(), RUN_ID, signal)
-      .catch((e: unknown) => e);
+    await refusal(adapter(), issueJob());
     expect(posted.isDone()).toBe(true);
   });
 
   it('a label other than the repository’s trigger label is ignored without a word', async () => {
     mockRepoConfig();
     const job = issueJob({ trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'bug' } });
-    const error = await adapter()
-      .loadTask(job, RUN_ID, signal)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PermanentJobError);
+    await refusal(adapter(), job);
   });
 
   it('a repository whose .github/openhands.yml sets `triggerLabel: fix-me` gets a run for that label', async () => {
@@ -333,11 +301,8 @@ describe('createRunGitHub().loadTask', () => {
   it('on that repository the installation default label starts nothing and posts nothing', async () => {
     mockRepoConfig('triggerLabel: fix-me\n');
     // No permission check, no comment: nock refuses any request not mocked here.
-    const error = await adapter()
-      .loadTask(issueJob(), RUN_ID, signal)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PermanentJobError);
-    expect((error as PermanentJobError).userMessage).toBe('');
+    const error = await refusal(adapter(), issueJob());
+    expect(error.userMessage).toBe('');
   });
 
   it('the final report acknowledges a second trigger label but drops another label that came meanwhile', async () => {
@@ -445,3 +410,10 @@ describe('createRunGitHub().loadTask', () => {
     expect(error).toMatchObject({ name: 'TransientJobError' });
   });
 });
+
+/** What `loadTask` refused `job` with: a PermanentJobError, or the test fails. */
+async function refusal(github: RunGitHub, job: RunJobData, runId = RUN_ID): Promise<PermanentJobError> {
+  const error = await github.loadTask(job, runId, signal).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(PermanentJobError);
+  return error as PermanentJobError;
+}
