@@ -1,8 +1,10 @@
 import nock from 'nock';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JobData } from '../../../jobs/job-data.js';
 import { PermanentJobError } from '../../../jobs/job-errors.js';
 import { createRunJobProcessor } from '../../../jobs/process-run-job.js';
+import type { RunJobContext, RunJobData } from '../../../jobs/run-job-context.js';
 import type { WorkspaceProvider } from '../../../jobs/run-ports.js';
 import { startRunWorker } from '../../../jobs/run-worker.js';
 import { loadConfig } from '../../../src/config/index.js';
@@ -120,26 +122,9 @@ describe('a trigger that arrived while a skipped label job held the issue', () =
       trigger: { kind: 'issue_labeled', issueNumber: 12, label: 'openhands' },
     });
     const followUps = [openhands];
-    const never = new AbortController().signal;
-    const outcome = await processor({
-      jobId: 'job-1',
-      runId: 'run-label-race',
-      data: bug,
-      attempt: 1,
-      maxAttempts: 1,
-      resume: false,
-      stalled: false,
-      signal: never,
-      drain: never,
-      logger: pino({ level: 'silent' }),
-      reportProgress: async () => {},
-      waitForDecision: () => new Promise(() => {}),
-      pendingFollowUps: async () => [...followUps],
-      takeNextFollowUp: async () => followUps.shift() ?? null,
-      settleFollowUps: async (judged) => {
-        followUps.splice(0, judged.length);
-      },
-    }).catch((error: unknown) => error);
+    const outcome = await processor(
+      jobContext({ jobId: 'job-1', runId: 'run-label-race' }, bug, followUps),
+    ).catch((error: unknown) => error);
     expect(replies).toBe(1);
     expect(outcome).toMatchObject({ name: 'PermanentJobError' });
   });
@@ -208,26 +193,9 @@ describe('a trigger that arrived while a skipped label job held the issue', () =
       labelled('carol', 9, 'FIX-ME'),
       labelled('bob', 8, 'openhands'),
     ];
-    const never = new AbortController().signal;
-    const outcome = await processor({
-      jobId: RUN,
-      runId: RUN,
-      data: labelled('dave', 10, 'bug'),
-      attempt: 1,
-      maxAttempts: 1,
-      resume: false,
-      stalled: false,
-      signal: never,
-      drain: never,
-      logger: pino({ level: 'silent' }),
-      reportProgress: async () => {},
-      waitForDecision: () => new Promise(() => {}),
-      pendingFollowUps: async () => [...followUps],
-      takeNextFollowUp: async () => followUps.shift() ?? null,
-      settleFollowUps: async (judged) => {
-        followUps.splice(0, judged.length);
-      },
-    }).catch((error: unknown) => error);
+    const outcome = await processor(
+      jobContext({ jobId: RUN, runId: RUN }, labelled('dave', 10, 'bug'), followUps),
+    ).catch((error: unknown) => error);
 
     expect(outcome).toMatchObject({ name: 'PermanentJobError' });
     expect(posted).toHaveLength(1);
@@ -240,3 +208,33 @@ describe('a trigger that arrived while a skipped label job held the issue', () =
     expect(report).not.toContain('@bob');
   });
 });
+
+/**
+ * A run job's context as the worker gives it, for a job that is never stopped or drained, with its
+ * follow-ups held in `followUps` (taken from as the job takes them).
+ */
+function jobContext(
+  ids: { jobId: string; runId: string },
+  data: RunJobData,
+  followUps: JobData[],
+): RunJobContext {
+  const never = new AbortController().signal;
+  return {
+    ...ids,
+    data,
+    attempt: 1,
+    maxAttempts: 1,
+    resume: false,
+    stalled: false,
+    signal: never,
+    drain: never,
+    logger: pino({ level: 'silent' }),
+    reportProgress: async () => {},
+    waitForDecision: () => new Promise(() => {}),
+    pendingFollowUps: async () => [...followUps],
+    takeNextFollowUp: async () => followUps.shift() ?? null,
+    settleFollowUps: async (judged) => {
+      followUps.splice(0, judged.length);
+    },
+  };
+}
