@@ -15,6 +15,14 @@ const base = {
   botLogin: BOT_LOGIN,
 };
 
+/** A person who may only read the repository. */
+const MALLORY_READS = {
+  allowed: false,
+  login: 'mallory',
+  reason: 'insufficient_permission',
+  permission: 'read',
+} as const;
+
 describe('postPermissionDeniedReply', () => {
   useNock();
 
@@ -29,13 +37,7 @@ describe('postPermissionDeniedReply', () => {
         return true;
       })
       .reply(201, { id: 1 });
-    const denied = {
-      allowed: false,
-      login: 'mallory',
-      reason: 'insufficient_permission',
-      permission: 'read',
-    } as const;
-    expect(await postPermissionDeniedReply(testOctokit(), { ...base, denied })).toBe(true);
+    expect(await postPermissionDeniedReply(testOctokit(), { ...base, denied: MALLORY_READS })).toBe(true);
     expect(posted).toContain('<!-- handsbot:denied=d-1 -->');
     expect(posted).toContain('@mallory only people with write, maintain or admin permission');
     expect(posted.split('\n')).toHaveLength(2);
@@ -49,13 +51,7 @@ describe('postPermissionDeniedReply', () => {
       .reply(200, [
         { id: 9, user: { login: 'handsbot[bot]', type: 'Bot' }, body: '<!-- handsbot:denied=d-1 -->\nx' },
       ]);
-    const denied = {
-      allowed: false,
-      login: 'mallory',
-      reason: 'insufficient_permission',
-      permission: 'read',
-    } as const;
-    expect(await postPermissionDeniedReply(testOctokit(), { ...base, denied })).toBe(false);
+    expect(await postPermissionDeniedReply(testOctokit(), { ...base, denied: MALLORY_READS })).toBe(false);
     expect(scope.isDone()).toBe(true);
   });
 
@@ -68,13 +64,7 @@ describe('postPermissionDeniedReply', () => {
       ])
       .post(COMMENTS)
       .reply(201, { id: 10 });
-    const denied = {
-      allowed: false,
-      login: 'mallory',
-      reason: 'insufficient_permission',
-      permission: 'read',
-    } as const;
-    expect(await postPermissionDeniedReply(testOctokit(), { ...base, denied })).toBe(true);
+    expect(await postPermissionDeniedReply(testOctokit(), { ...base, denied: MALLORY_READS })).toBe(true);
     expect(scope.isDone()).toBe(true);
   });
 
