@@ -98,7 +98,12 @@ const EXTRACTORS: Readonly<Record<string, Extractor>> = {
         '-I',
       ]),
     );
-    return rest.length < 2 ? [] : [shell(rest.slice(1).join(' '))];
+    // `-o ProxyCommand=CMD` (and LocalCommand, KnownHostsCommand) run CMD on this machine.
+    const local = optionValues(args, '-o')
+      .map((o) => /^\s*(ProxyCommand|LocalCommand|KnownHostsCommand)\s*[= ]\s*(.*)$/is.exec(o)?.[2])
+      .filter((c): c is string => c !== undefined && c.toLowerCase() !== 'none')
+      .map((c) => shell(c));
+    return rest.length < 2 ? local : [...local, shell(rest.slice(1).join(' '))];
   },
   tar: ({ args }) => [
     ...optionValues(args, '--checkpoint-action')
