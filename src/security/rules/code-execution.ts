@@ -1,5 +1,5 @@
 import { programName } from '../shell/command-views.js';
-import { embeddedCode } from '../shell/embedded-code.js';
+import { commandAfterOptions, embeddedCode, optionValues } from '../shell/embedded-code.js';
 import {
   inlineCode,
   interpreterFamily,
@@ -58,6 +58,7 @@ export const codeExecutionRule: CommandRule = (view, context) => {
       );
   }
   findings.push(...embeddedFindings(view, context));
+  if (view.name === 'xargs') findings.push(...xargsFindings(view, context));
   findings.push(...codeVariableFindings(view, context));
 
   const inline = inlineCode(view);
@@ -130,6 +131,46 @@ function isEscapedEcho(command: ShellCommand): boolean {
 
 function redirectWords(command: ShellCommand): ShellWord[] {
   return command.redirects.flatMap((r) => (r.target === undefined ? [] : [r.target]));
+}
+
+const XARGS_OPTIONS = new Set([
+  '-I',
+  '-i',
+  '-n',
+  '-P',
+  '-L',
+  '-l',
+  '-d',
+  '-E',
+  '-e',
+  '-s',
+  '-a',
+  '--max-args',
+  '--max-procs',
+  '--delimiter',
+  '--arg-file',
+  '--replace',
+]);
+
+/**
+ * `echo ~ | xargs rm -rf` runs `rm -rf ~`: when the script spells what xargs reads, the command is
+ * rated with those words in place (appended, or put where `-I` says).
+ */
+function xargsFindings(view: CommandView, context: RuleContext): Finding[] {
+  const input = stdinText(view.command);
+  if (input === undefined) return [];
+  const items = input
+    .split(/\s+/)
+    .filter((item) => item !== '')
+    .slice(0, 16);
+  const replace = optionValues(view.args, '-I', '--replace')[0];
+  const command = commandAfterOptions(view.args, XARGS_OPTIONS);
+  const program = command.length === 0 ? ['echo'] : command;
+  const script =
+    replace === undefined
+      ? [...program, ...items].join(' ')
+      : items.map((item) => program.map((w) => w.replaceAll(replace, item)).join(' ')).join('; ');
+  return [...context.rateEmbedded(script)];
 }
 
 /** Strings a program runs as shell code (`flock -c`, `watch`, `tar --to-command`, `alias`, `trap`...). */

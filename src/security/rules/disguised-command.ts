@@ -3,6 +3,8 @@ import { isCodeInterpreter } from '../shell/interpreters.js';
 import { DECODERS, DOWNLOADERS, RAW_NETWORK_CLIENTS } from '../shell/program-sets.js';
 import { type CommandView, type Finding, finding } from './rule.js';
 
+const BIDI_OR_TAG = /[\u202A-\u202E\u2066-\u2069]|\uDB40[\uDC00-\uDCFF]/;
+
 /** Programs whose name in another case (`RM`, `Curl`) is a disguise: case-insensitive file systems run them. */
 const DANGEROUS_VERBS = new Set([
   ...DOWNLOADERS,
@@ -47,8 +49,12 @@ const DANGEROUS_VERBS = new Set([
  * accident, so the disguise is HIGH on its own, whatever the rules make of the normalised command.
  */
 export function disguisedCommandFindings(view: CommandView): Finding[] {
-  const [nameWord] = view.words;
+  const [nameWord, ...argWords] = view.words;
   if (nameWord === undefined) return [];
+  // Bidi overrides and tag characters in any word make what a reviewer reads differ from what runs.
+  const hidden = argWords.find((w) => BIDI_OR_TAG.test(w.raw));
+  if (hidden !== undefined)
+    return [finding('disguised-command', 'HIGH', `${view.name}: bidi or tag characters in an argument`)];
   if (nameWord.disguised)
     return [finding('disguised-command', 'HIGH', `${view.name}: hidden or look-alike characters`)];
   const name = programName(nameWord.value);

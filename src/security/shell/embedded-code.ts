@@ -145,6 +145,10 @@ const EXTRACTORS: Readonly<Record<string, Extractor>> = {
   vi: editorCode,
   nvim: editorCode,
   ex: editorCode,
+  awk: awkCode,
+  gawk: awkCode,
+  mawk: awkCode,
+  nawk: awkCode,
   // `alias ls='rm -rf ~'`: a definition is rated as what it will run.
   alias: ({ args }) =>
     args.filter((a) => a.includes('=') && !a.startsWith('-')).map((a) => shell(a.slice(a.indexOf('=') + 1))),
@@ -238,4 +242,35 @@ function editorCode({ args }: CommandView): EmbeddedCode[] {
         : [];
     }),
   );
+}
+
+/**
+ * awk runs a shell for `system(CMD)`, `CMD | getline` and `print | CMD`. A command written as one
+ * string literal is rated; one built at run time (`system("r" "m " x)`) cannot be read.
+ */
+function awkCode({ args }: CommandView): EmbeddedCode[] {
+  if (args.includes('-f')) return [];
+  const program = operands(args, new Set(['-F', '-v', '--field-separator', '--assign']))[0];
+  if (program === undefined) return [];
+  const found: EmbeddedCode[] = [];
+  const literal = '"((?:[^"\\\\]|\\\\.)*)"';
+  const calls = [
+    /\bsystem\s*\(\s*([^)]*)\)/g,
+    new RegExp(`(${literal}|[\\w$]+)\\s*\\|\\s*getline`, 'g'),
+    new RegExp(`(?<!\\|)\\|&?(?!\\|)\\s*(${literal}|[\\w$(][^;}]*)`, 'g'),
+  ];
+  for (const pattern of calls) {
+    for (const match of program.matchAll(pattern)) {
+      const expression = (match[1] ?? '').trim();
+      if (/\|\s*getline/.test(match[0]) && pattern !== calls[1]) continue;
+      const whole = new RegExp(`^${literal}$`).exec(expression);
+      const command = whole === null ? undefined : (whole[1] ?? '').replace(/\\(.)/g, '$1');
+      // `print "rm -rf ~" | "sh"`: what is printed into a shell is code we do not follow.
+      if (command !== undefined && pattern === calls[2] && /^\s*(ba|da|z|k)?sh\s*$/.test(command))
+        found.push({ kind: 'opaque', why: `awk prints into a shell: ${match[0]}` });
+      else if (command !== undefined) found.push(shell(command));
+      else if (expression !== '') found.push({ kind: 'opaque', why: `awk: ${match[0]}` });
+    }
+  }
+  return found;
 }
