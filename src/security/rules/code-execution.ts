@@ -35,7 +35,7 @@ export const codeExecutionRule: CommandRule = (view, context) => {
   if (nameWord?.dynamic === true) {
     const fetched = anyNamed(nameWord.substitutions, DOWNLOADERS);
     if (fetched !== undefined) findings.push(finding('download-exec', 'HIGH', command.raw));
-    else if (/[$`]/.test(view.name) || view.name === '')
+    else if (!/\/[\w.+-]+["']?$/.test(nameWord.raw) || /[$`]/.test(view.name) || view.name === '')
       findings.push(
         finding('dynamic-command', 'UNKNOWN', `${nameWord.raw}: the program it runs is computed`),
       );
@@ -164,7 +164,10 @@ function xargsFindings(view: CommandView, context: RuleContext): Finding[] {
     .filter((item) => item !== '')
     .slice(0, 16);
   const replace = optionValues(view.args, '-I', '--replace')[0];
-  const command = commandAfterOptions(view.args, XARGS_OPTIONS);
+  // xargs runs its words as argv, not through a shell: quote them so the re-read keeps each one whole.
+  const command = commandAfterOptions(view.args, XARGS_OPTIONS).map((w) =>
+    /^[\w@%+=:,./{}~-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`,
+  );
   const program = command.length === 0 ? ['echo'] : command;
   const script =
     replace === undefined

@@ -24,7 +24,10 @@ export function optionValues(args: readonly string[], ...names: readonly string[
     const arg = args[index] ?? '';
     if (arg === '--') break;
     for (const name of names) {
-      if (arg === name) values.push(args[index + 1] ?? '');
+      const short = /^-[a-zA-Z]$/.test(name);
+      // A cluster ending in the option takes the next word: `curl -so FILE`, `sed -ne SCRIPT`.
+      const cluster = short && /^-[a-zA-Z]{2,}$/.test(arg) && arg.endsWith(name.slice(1));
+      if (arg === name || cluster) values.push(args[index + 1] ?? '');
       else if (name.startsWith('--') && arg.startsWith(`${name}=`)) values.push(arg.slice(name.length + 1));
       else if (
         !name.startsWith('--') &&
