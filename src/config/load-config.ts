@@ -129,7 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     confirmationPolicy:
       e.HANDSBOT_CONFIRMATION === 'risky'
-        ? { kind: 'risky', threshold: e.HANDSBOT_CONFIRMATION_THRESHOLD, unknownAs: 'MEDIUM' }
+        ? { kind: 'risky', threshold: e.HANDSBOT_CONFIRMATION_THRESHOLD, unknownAs: 'HIGH' }
         : { kind: e.HANDSBOT_CONFIRMATION },
     securityLlm: e.HANDSBOT_SECURITY_LLM,
     confirmationTimeoutMs: e.HANDSBOT_CONFIRMATION_TIMEOUT_S * 1000,
