@@ -103,6 +103,7 @@ export function createDockerWorkspaceProvider(options: DockerWorkspaceProviderOp
           repoName: name,
           labels: { repository: `${owner}/${name}`, worker: options.workerId },
           network: egress.networkMode,
+          dns: egress.dns,
           env: egress.env,
           signal,
           ...(options.limits ? { limits: options.limits } : {}),
