@@ -1,5 +1,6 @@
 import type { RunState } from '../src/agent/run-state.js';
 import type { RunEvent } from '../src/events/event.js';
+import type { PathFinding } from '../src/security/classify-tree-changes.js';
 import type { ConfirmationPolicy } from '../src/security/confirmation-policy.js';
 import type { BranchPolicy } from '../src/workspace/git/check-branch-name.js';
 import type { NetworkPolicy } from '../src/workspace/network/network-policy.js';
@@ -106,6 +107,13 @@ export interface RunReport {
   pullRequest?: PullRequestRef;
   branch?: string;
   state?: RunState;
+  /**
+   * Pushed paths that control later runs or developers' machines (`classifyTreeChanges`): the report
+   * lists them under a heading a reviewer cannot miss, as the PR body does.
+   */
+  flagged?: readonly PathFinding[];
+  /** A push refused for these paths (nothing was pushed): the report says which and why. */
+  refused?: readonly PathFinding[];
   /** Triggers that arrived during the run and started none of their own, with what becomes of each. */
   followUps: readonly JudgedFollowUp[];
 }
@@ -138,6 +146,8 @@ export interface RunGitHub {
     task: RunTask;
     branch: string;
     state: RunState;
+    /** Pushed paths that control later runs or developers' machines: listed first in the body. */
+    flagged: readonly PathFinding[];
   }): Promise<PullRequestRef>;
   report(data: RunJobData, report: RunReport): Promise<void>;
 }
