@@ -57,14 +57,25 @@ export function rateShellCommand(
   return verdictOf([...rate(command), ...sessionFindings(command, session, workspaceRoot, rate)]);
 }
 
-/** The findings behind a rating, for the bench and for rules that embed scripts. */
-export function rateScript(source: string, workspaceRoot: string, depth: number): Finding[] {
+/**
+ * The findings behind a rating, for the bench and for rules that embed scripts. `positional` are the
+ * script's `$1`, `$@`... when the caller knows them (`bash -c CODE arg0 ARGS`).
+ */
+export function rateScript(
+  source: string,
+  workspaceRoot: string,
+  depth: number,
+  positional?: readonly string[],
+): Finding[] {
   if (source.trim() === '') return [];
   if (depth > MAX_DEPTH) return [finding('nesting-too-deep', 'UNKNOWN', source)];
-  const parsed = parseShell(source, workspaceRoot);
+  const parsed = parseShell(source, workspaceRoot, positional === undefined ? {} : { positional });
   const findings: Finding[] = [];
   if (!parsed.ok) findings.push(finding('unparseable', 'UNKNOWN', `${parsed.error}: ${parsed.fragment}`));
-  const rateEmbedded = (script: string): Finding[] => rateScript(script, workspaceRoot, depth + 1);
+  for (const { reason, fragment } of parsed.unresolved)
+    findings.push(finding('unresolved', 'UNKNOWN', `${reason}: ${fragment}`));
+  const rateEmbedded = (script: string, args?: readonly string[]): Finding[] =>
+    rateScript(script, workspaceRoot, depth + 1, args);
   const context: RuleContext = {
     workspaceRoot,
     writtenFiles: new Map(),

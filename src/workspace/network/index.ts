@@ -33,3 +33,10 @@ export {
   proxyEnv,
 } from './provision-egress.js';
 export { type ReapEgressOptions, reapEgress } from './reap-egress.js';
+export {
+  assertSandboxDnsContained,
+  engineForwardsInternalDns,
+  INTERNAL_DNS_CVE,
+  type SandboxDns,
+  SandboxDnsExposureError,
+} from './sandbox-dns.js';

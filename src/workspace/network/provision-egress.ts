@@ -5,6 +5,7 @@ import { type EgressLogger, type EgressProxy, startEgressProxy } from './egress-
 import { RELAY_PORT, startEgressRelay } from './egress-relay.js';
 import type { Resolver } from './egress-rules.js';
 import type { NetworkPolicy } from './network-policy.js';
+import type { SandboxDns } from './sandbox-dns.js';
 
 export const DEFAULT_EGRESS_BRIDGE = 'handsbot-egress';
 
@@ -33,6 +34,8 @@ export interface ProvisionedEgress {
   readonly mode: NetworkPolicy['mode'];
   /** `HostConfig.NetworkMode` for the sandbox container. */
   readonly networkMode: string;
+  /** How the sandbox resolves names: only `open` uses the engine's resolver. */
+  readonly dns: SandboxDns;
   /** Proxy variables for `allowlist`; empty for `none` and `open`. Holds no secret. */
   readonly env: Readonly<Record<string, string>>;
   /** Removes the relay and the run's network and stops the proxy. Never throws; failures are logged. */
@@ -46,10 +49,11 @@ function networkName(runId: string, mode: string): string {
 
 /**
  * Gives a run the network its policy asks for.
- * - `none`: Docker's `none` network; the container has loopback only.
+ * - `none`: Docker's `none` network; the container has loopback only, and no resolver.
  * - `open`: a bridge of its own, so concurrent runs cannot reach each other.
  * - `allowlist`: an internal bridge of its own with no IPv4 address on the host side
- *   (`inhibit_ipv4`), so the sandbox reaches neither the internet nor the host; on it a relay
+ *   (`inhibit_ipv4`), so the sandbox reaches neither the internet nor the host, and no DNS (the
+ *   proxy resolves the names it allows; see sandbox-dns.ts for Docker's embedded resolver); on it a relay
  *   container, also attached to the shared egress bridge, pipes connections to this worker's
  *   proxy, which listens on that bridge's gateway and applies the allowlist.
  */
@@ -65,7 +69,7 @@ export async function provisionEgress(
   };
   switch (policy.mode) {
     case 'none':
-      return { mode: 'none', networkMode: 'none', env: {}, release: async () => {} };
+      return { mode: 'none', networkMode: 'none', dns: 'closed', env: {}, release: async () => {} };
     case 'open': {
       const name = networkName(runId, 'open');
       await docker.createNetwork({
@@ -74,7 +78,13 @@ export async function provisionEgress(
         CheckDuplicate: true,
         Labels: { ...labels, [EGRESS_LABELS.role]: 'sandbox-network' },
       });
-      return { mode: 'open', networkMode: name, env: {}, release: () => removeNetwork(docker, name, logger) };
+      return {
+        mode: 'open',
+        networkMode: name,
+        dns: 'engine',
+        env: {},
+        release: () => removeNetwork(docker, name, logger),
+      };
     }
     case 'allowlist': {
       const bridge = await ensureEgressBridge(
@@ -120,7 +130,7 @@ export async function provisionEgress(
           { runId, network: name, relay: started.address, proxy: proxy.url },
           'egress allowlist ready',
         );
-        return { mode: 'allowlist', networkMode: name, env: proxyEnv(url), release };
+        return { mode: 'allowlist', networkMode: name, dns: 'closed', env: proxyEnv(url), release };
       } catch (error) {
         await release();
         throw error;
