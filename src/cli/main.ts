@@ -75,7 +75,12 @@ function buildProgram(context: () => CliContext, exit: (code: number) => void): 
     .option('--jsonl', 'read {"command": ...} lines on stdin, write one verdict per line', false)
     .action(async (command: string[], opts) => {
       const ctx = context();
-      exit(await runRiskCommand({ ...opts, command }, { stdin: ctx.stdin, stdout: ctx.stdout }));
+      exit(
+        await runRiskCommand(
+          { ...opts, command },
+          { stdin: ctx.stdin, stdout: ctx.stdout, policy: ctx.config.confirmationPolicy },
+        ),
+      );
     });
 
   return program;

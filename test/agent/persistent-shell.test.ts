@@ -49,7 +49,7 @@ describe('the agent rates each command in the shell its earlier commands left', 
 
   it('a function defined earlier in the same response counts for the calls after it', async () => {
     const { conversation, workspace } = await run([
-      { toolCalls: [terminal('wipe(){ rm -rf "$1"; }'), terminal(`wipe ${OUTSIDE}`)] },
+      { toolCalls: [terminal('tidy(){ rm -rf "$1"; }'), terminal(`tidy ${OUTSIDE}`)] },
       finish,
     ]);
     try {
@@ -58,7 +58,7 @@ describe('the agent rates each command in the shell its earlier commands left', 
       const [definition, call] = state.pendingActions;
       expect(definition?.verdict.risk).not.toBe('HIGH');
       expect(call?.verdict.risk).toBe('HIGH');
-      expect(call?.verdict.reasons.map((r) => r.rule)).toContain('session-function');
+      expect(call?.verdict.reasons.map((r) => r.rule)).toContain('delete-outside-workspace');
     } finally {
       await workspace.close();
     }

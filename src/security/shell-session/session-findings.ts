@@ -53,8 +53,8 @@ interface Definitions {
 
 /**
  * Rates scripts as if typed after the session's history: a preamble re-declares its variables and
- * functions and returns to its directory, and findings the preamble alone gives are taken out (they
- * were rated when those commands ran).
+ * returns to its directory, and findings the preamble alone gives are taken out (they were rated when
+ * those commands ran).
  */
 class SessionScope {
   readonly preamble: string;
@@ -156,12 +156,15 @@ function explained(rule: string, match: string, inner: readonly Finding[]): Find
   return worst === 'LOW' ? [...inner] : [finding(rule, worst, match), ...inner];
 }
 
-/** The state as a script: directory, variables and functions, each kept only if it parses alone. */
+/**
+ * The state as a script: directory and variables, each kept only if it parses alone. Functions are
+ * left out: what their bodies run is found again at each call (`expandCalls`), and a finding the
+ * preamble gives is taken out of every rating made after it.
+ */
 function renderPreamble(session: ShellSession, workspaceRoot: string): string {
   const parts: string[] = [];
   if (session.cwd !== '' && session.cwd !== workspaceRoot) parts.push(changeDirectory(session.cwd));
   for (const [name, raw] of session.variables) parts.push(`${name}=${raw}`);
-  parts.push(...session.functions.values());
   return parts.filter((part) => parseShell(part, workspaceRoot).ok).join('\n');
 }
 
