@@ -4,8 +4,7 @@ import path from 'node:path';
 import type Dockerode from 'dockerode';
 import type { Logger } from 'pino';
 import { resolveDiskLimit } from '../../src/config/resolve-run-limits.js';
-import { formatBytes, watchDiskUsage } from '../../src/workspace/disk/index.js';
-import type { DiskWatchVerdict } from '../../src/workspace/disk/watch-disk-usage.js';
+import { type DiskWatchVerdict, formatBytes, watchDiskUsage } from '../../src/workspace/disk/index.js';
 import {
   createDockerWorkspace,
   removeRunSandboxes,
