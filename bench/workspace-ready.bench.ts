@@ -26,6 +26,7 @@ import {
   DIRECTORY_DISKS,
   detectDiskBound,
   FILESYSTEM_DISKS,
+  reapCheckoutDisks,
 } from '../src/workspace/disk/index.js';
 import { MirrorCache } from '../src/workspace/git/mirror-cache.js';
 import { authorizationHeader } from '../src/workspace/git/run-git.js';
@@ -167,18 +168,43 @@ async function main(): Promise<void> {
     await provisionSample(spareBoundedCache, url, dest(), null, FILESYSTEM_DISKS);
     await spareBoundedCache.idle();
   }
-  for (let rep = 1; rep <= REPETITIONS; rep++) {
-    for (const method of METHODS) {
-      if (skipped(method)) continue;
-      const sample = await methods[method]();
-      samples[method].push(sample);
-      console.log(`  rep ${rep} ${method.padEnd(10)} ${sample.totalMs.toFixed(0).padStart(6)} ms`);
+  let volume: { createMs: number; removeMs: number } | null = null;
+  try {
+    for (let rep = 1; rep <= REPETITIONS; rep++) {
+      for (const method of METHODS) {
+        if (skipped(method)) continue;
+        const sample = await methods[method]();
+        samples[method].push(sample);
+        console.log(`  rep ${rep} ${method.padEnd(10)} ${sample.totalMs.toFixed(0).padStart(6)} ms`);
+      }
     }
+    if (bound.mode === 'filesystem') volume = await measureVolume(path.join(scratch, 'volumes'));
+  } finally {
+    await server.close();
+    // A checkout left mounted by a failed sample goes with its loop device, not only its files.
+    for (const dir of ['runs', 'volumes']) {
+      await reapCheckoutDisks({ checkoutsDir: path.join(scratch, dir), isRunLive: () => false, graceMs: 0 });
+    }
+    // Spares of the bounded caches are unmounted images: plain files, removed with the rest.
+    await rm(scratch, { recursive: true, force: true });
   }
-  await server.close();
-  // Spares of the bounded caches are unmounted images: plain files, removed with the rest.
-  await rm(scratch, { recursive: true, force: true });
-  await report(repo, container, samples, bound.reason ?? null);
+  await report(repo, container, samples, bound.reason ?? null, volume);
+}
+
+/** The bound's own cost, apart from git: an empty checkout filesystem made and mounted, then removed. */
+async function measureVolume(dir: string): Promise<{ createMs: number; removeMs: number }> {
+  const create: number[] = [];
+  const remove: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const checkout = path.join(dir, `volume-${i}`);
+    const started = performance.now();
+    await FILESYSTEM_DISKS.create(checkout, DISK_LIMIT_BYTES);
+    create.push(performance.now() - started);
+    const removing = performance.now();
+    await FILESYSTEM_DISKS.remove(checkout);
+    remove.push(performance.now() - removing);
+  }
+  return { createMs: round(median(create), 1), removeMs: round(median(remove), 1) };
 }
 
 async function provisionSample(
@@ -251,6 +277,7 @@ function report(
   container: { image: string | null; reason: string },
   samples: Record<Method, Sample[]>,
   boundSkippedBecause: string | null,
+  volume: { createMs: number; removeMs: number } | null,
 ) {
   const summary = (list: Sample[], pick: (s: Sample) => number | null) => {
     const values = list.map(pick).filter((v): v is number => v !== null);
@@ -294,10 +321,12 @@ function report(
     ...(boundSkippedBecause === null ? {} : { skippedBecause: boundSkippedBecause }),
     warmCostMs: boundCost('warm-bounded', 'warm'),
     warmSpareCostMs: boundCost('warm-spare-bounded', 'warm-spare'),
+    /** Median of 20: format a sparse image of the limit and mount it; unmount and delete it. */
+    emptyFilesystem: volume,
   };
   console.log(
     boundSkippedBecause === null
-      ? `disk bound (checkout on its own ext4): +${diskBound.warmCostMs} ms warm, +${diskBound.warmSpareCostMs} ms warm with a spare (medians)`
+      ? `disk bound (checkout on its own ext4): +${diskBound.warmCostMs} ms warm, +${diskBound.warmSpareCostMs} ms warm with a spare (medians); an empty one: ${volume?.createMs} ms to make and mount, ${volume?.removeMs} ms to remove`
       : `disk bound: not measured (${boundSkippedBecause})`,
   );
   const result = {
