@@ -206,7 +206,8 @@ export function createDockerWorkspaceProvider(options: DockerWorkspaceProviderOp
       });
     } catch (error) {
       await closeAll();
-      throw error;
+      // The setup script filled the checkout: that is what the user is told, not the exec's failure.
+      throw stopped.signal.aborted ? stopped.signal.reason : error;
     }
     return {
       workspace: opened,
