@@ -1,11 +1,18 @@
 import { LlmError } from '../src/llm/llm-error.js';
+import type { PathFinding } from '../src/security/classify-tree-changes.js';
 import type { Redact } from '../src/security/redactor.js';
 import {
   BranchPolicyError,
   GitCommandError,
   TamperedCheckoutError,
 } from '../src/workspace/git/git-errors.js';
-import { JobCancelledError, JobDrainingError, PermanentJobError, TransientJobError } from './job-errors.js';
+import {
+  ChangesRefusedError,
+  JobCancelledError,
+  JobDrainingError,
+  PermanentJobError,
+  TransientJobError,
+} from './job-errors.js';
 
 /**
  * What happens to the job after a step failed. `skip`: the trigger was not for handsbot after all
@@ -22,6 +29,8 @@ export interface Failure {
   userMessage: string;
   /** What the logs say: the error's own message, redacted. */
   logMessage: string;
+  /** The paths a refused push would have changed, and why each is refused (`ChangesRefusedError`). */
+  refused?: readonly PathFinding[];
 }
 
 export interface BoundaryContext {
@@ -67,7 +76,13 @@ export function classifyFailure(error: unknown, context: BoundaryContext): Failu
     };
   }
   const level = transient || isRefusal(error) ? 'warn' : 'error';
-  return { ...base, action: 'give_up', level, userMessage: redact(userMessageFor(error, context)) };
+  return {
+    ...base,
+    action: 'give_up',
+    level,
+    userMessage: redact(userMessageFor(error, context)),
+    ...(error instanceof ChangesRefusedError ? { refused: error.refused } : {}),
+  };
 }
 
 function isTransient(error: unknown): boolean {

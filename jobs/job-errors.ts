@@ -1,3 +1,5 @@
+import type { PathFinding } from '../src/security/classify-tree-changes.js';
+
 /**
  * Errors that change what the queue does with a job. The worker and the error boundary branch on these
  * types (never on message text): a transient failure is retried with backoff, a permanent one is not,
@@ -25,6 +27,19 @@ export class PermanentJobError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * The pushed tree would change what must not leave the worker (workflows not allowed here, git
+ * internals, submodules): nothing was pushed. `refused` says which paths and why, for the report.
+ */
+export class ChangesRefusedError extends PermanentJobError {
+  constructor(readonly refused: readonly PathFinding[]) {
+    super(
+      `the push would change ${refused.length} refused path(s): ${refused.map((f) => `${JSON.stringify(f.path)} (${f.rule})`).join(', ')}`,
+      `The changes touch ${refused.length === 1 ? 'a file' : `${refused.length} files`} that handsbot may not push (${[...new Set(refused.map((f) => f.rule))].join(', ')}), so nothing was pushed.`,
+    );
   }
 }
 

@@ -113,7 +113,8 @@ export function createRunJobProcessor(options: RunJobProcessorOptions): RunJobPr
         data,
         task,
         prepared,
-        signal: ctx.signal,
+        // The workspace may end the run itself (its checkout over the disk limit).
+        signal: prepared.stopped ? AbortSignal.any([ctx.signal, prepared.stopped]) : ctx.signal,
         drain: ctx.drain,
         waitForDecision: (signal) => ctx.waitForDecision(signal),
         onState: (next, event) => {
@@ -143,10 +144,7 @@ export function createRunJobProcessor(options: RunJobProcessorOptions): RunJobPr
       }
 
       await enter('verify');
-      const changes = await verifyChanges({
-        workspace: prepared.workspace,
-        allowWorkflowChanges: task.allowWorkflowChanges,
-      });
+      const changes = await verifyChanges({ workspace: prepared.workspace });
       if (changes.empty) {
         return await finish({
           outcome: finished ? 'no_changes' : 'failed',
@@ -179,18 +177,26 @@ export function createRunJobProcessor(options: RunJobProcessorOptions): RunJobPr
           outcome: 'partial',
           state,
           branch: pushed.branch,
+          flagged: pushed.flagged,
           message: `${stoppedMessage(state)} The partial work is on branch \`${pushed.branch}\`.`,
         });
       }
       let pullRequest: PullRequestRef | undefined;
       if (task.kind === 'issue') {
         await enter('open-pr');
-        pullRequest = await github.openPullRequest({ data, task, branch: pushed.branch, state });
+        pullRequest = await github.openPullRequest({
+          data,
+          task,
+          branch: pushed.branch,
+          state,
+          flagged: pushed.flagged,
+        });
       }
       return await finish({
         outcome: pullRequest ? 'pull_request_opened' : 'pushed',
         state,
         branch: pushed.branch,
+        flagged: pushed.flagged,
         ...(pullRequest ? { pullRequest } : {}),
         message: redact(state.finishMessage ?? 'Done.'),
       });
@@ -280,6 +286,7 @@ async function reportQuietly(
       runId: ctx.runId,
       message: input.failure.userMessage,
       failedStep: input.failure.step,
+      ...(input.failure.refused ? { refused: input.failure.refused } : {}),
       ...(input.state ? { state: input.state } : {}),
       followUps,
     });

@@ -1,5 +1,6 @@
 import type { RunState } from '../src/agent/run-state.js';
 import type { RunEvent } from '../src/events/event.js';
+import type { PathFinding } from '../src/security/classify-tree-changes.js';
 import type { ConfirmationPolicy } from '../src/security/confirmation-policy.js';
 import type { BranchPolicy } from '../src/workspace/git/check-branch-name.js';
 import type { NetworkPolicy } from '../src/workspace/network/network-policy.js';
@@ -45,6 +46,8 @@ export interface RepoRunSettings {
   modelProfile?: string;
   maxIterations?: number;
   maxCostUsd?: number;
+  /** Megabytes of disk the checkout may use. */
+  diskLimitMb?: number;
   image?: string;
   /** The setup script's path in the repository (default `.openhands/setup.sh`). */
   setupScript?: string;
@@ -67,6 +70,11 @@ export interface PreparedWorkspace {
    * a fresh one: the edits its log records are not in it, and the agent is told so.
    */
   readonly freshCheckoutOnResume?: boolean;
+  /**
+   * Aborts when the workspace itself ends the run (its checkout went over the disk limit, measured by
+   * the watchdog); the reason is the error the run ends with.
+   */
+  readonly stopped?: AbortSignal;
   /** What `.openhands/setup.sh` (from the base branch) did in the sandbox before the agent started. */
   readonly setup?: { readonly exitCode: number; readonly output: string; readonly timedOut: boolean };
   /**
@@ -106,6 +114,13 @@ export interface RunReport {
   pullRequest?: PullRequestRef;
   branch?: string;
   state?: RunState;
+  /**
+   * Pushed paths that control later runs or developers' machines (`classifyTreeChanges`): the report
+   * lists them under a heading a reviewer cannot miss, as the PR body does.
+   */
+  flagged?: readonly PathFinding[];
+  /** A push refused for these paths (nothing was pushed): the report says which and why. */
+  refused?: readonly PathFinding[];
   /** Triggers that arrived during the run and started none of their own, with what becomes of each. */
   followUps: readonly JudgedFollowUp[];
 }
@@ -138,6 +153,8 @@ export interface RunGitHub {
     task: RunTask;
     branch: string;
     state: RunState;
+    /** Pushed paths that control later runs or developers' machines: listed first in the body. */
+    flagged: readonly PathFinding[];
   }): Promise<PullRequestRef>;
   report(data: RunJobData, report: RunReport): Promise<void>;
 }

@@ -1,10 +1,7 @@
 import type { Workspace } from '../../src/workspace/workspace.js';
-import { PermanentJobError } from '../job-errors.js';
 
 export interface VerifyChangesInput {
   workspace: Workspace;
-  /** `.github/workflows` changes are refused unless the repository's config allows them. */
-  allowWorkflowChanges: boolean;
 }
 
 export interface VerifyChangesOutput {
@@ -13,22 +10,14 @@ export interface VerifyChangesOutput {
   empty: boolean;
 }
 
-const WORKFLOWS = '.github/workflows/';
-
 /**
- * Step 4: what the agent changed, checked before anything leaves the sandbox. A change to CI
- * workflows would run with the repository's secrets on push, so it is refused unless allowed.
+ * Step 4: whether the agent changed anything, as its workspace shows it. Only a hint: the diff runs
+ * against the checkout's own HEAD, which the agent can move, so what may be pushed is decided by the
+ * push step from the worker's own git directory (`classifyTreeChanges` over the pushed tree).
  */
 export async function verifyChanges(input: VerifyChangesInput): Promise<VerifyChangesOutput> {
   const diff = await input.workspace.diff();
   const changedFiles = changedPaths(diff);
-  const workflows = changedFiles.filter((file) => file.startsWith(WORKFLOWS));
-  if (workflows.length > 0 && !input.allowWorkflowChanges) {
-    throw new PermanentJobError(
-      `the agent changed workflow files: ${workflows.join(', ')}`,
-      `The changes touch GitHub Actions workflows (${workflows.join(', ')}), which this repository does not allow handsbot to change. Nothing was pushed.`,
-    );
-  }
   return { changedFiles, empty: changedFiles.length === 0 };
 }
 

@@ -13,6 +13,8 @@ import { type CommandRule, type Finding, finding, type RuleContext } from './rul
 import { systemStateRule } from './rules/system-state.js';
 import { commandViews } from './shell/command-views.js';
 import { parseShell } from './shell/parse-shell.js';
+import { sessionFindings } from './shell-session/session-findings.js';
+import { deriveShellSession } from './shell-session/shell-session.js';
 import { verdictOf } from './verdict-of.js';
 
 export const SHELL_RULES: readonly CommandRule[] = [
@@ -33,6 +35,11 @@ const MAX_DEPTH = 5;
 export interface RateShellOptions {
   /** Absolute path of the workspace the command runs in (its working directory). */
   readonly workspaceRoot: string;
+  /**
+   * The terminal session's earlier commands, oldest first, since its last reset: the persistent shell
+   * keeps their aliases, functions, variables, traps and directory, so this command is rated in that state.
+   */
+  readonly history?: readonly string[];
 }
 
 /**
@@ -41,8 +48,13 @@ export interface RateShellOptions {
  * interpreter one-liners — goes through the rules, and the worst finding decides. Text the parser
  * cannot read is UNKNOWN, never LOW.
  */
-export function rateShellCommand(command: string, { workspaceRoot }: RateShellOptions): SecurityVerdict {
-  return verdictOf(rateScript(command, workspaceRoot, 0));
+export function rateShellCommand(
+  command: string,
+  { workspaceRoot, history = [] }: RateShellOptions,
+): SecurityVerdict {
+  const session = deriveShellSession(history, workspaceRoot);
+  const rate = (script: string): Finding[] => rateScript(script, workspaceRoot, 0);
+  return verdictOf([...rate(command), ...sessionFindings(command, session, workspaceRoot, rate)]);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { PathFinding } from '../../security/classify-tree-changes.js';
 import type { TriggerPermissionLevel } from '../repo-config/repo-config.schema.js';
 import type { RepoConfigProblem } from '../repo-config/repo-config-error.js';
 
@@ -11,10 +12,8 @@ export type Outcome =
     }
   | { readonly kind: 'pushed_to_pull_request'; readonly number: number; readonly commits: number }
   | { readonly kind: 'fork_pull_request'; readonly number: number; readonly headRepository: string | null }
-  | {
-      readonly kind: 'workflow_changes_refused';
-      readonly files: readonly string[];
-    }
+  /** The push would have changed paths handsbot may not push (`classifyTreeChanges`): none was. */
+  | { readonly kind: 'changes_refused'; readonly refused: readonly PathFinding[] }
   | { readonly kind: 'no_changes'; readonly explanation: string }
   | {
       readonly kind: 'limit_reached';

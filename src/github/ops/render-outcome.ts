@@ -2,6 +2,7 @@ import type { Redact } from '../../security/redactor.js';
 import { inlineCode } from './markdown/inline-code.js';
 import { neutralizeAgentMarkdown } from './markdown/neutralize-agent-markdown.js';
 import type { Outcome } from './outcome.js';
+import { renderPathFindings } from './render-path-findings.js';
 
 const LIMIT_TEXT = {
   MaxIterationsReached: 'reached its limit of steps',
@@ -30,14 +31,17 @@ function render(outcome: Outcome): string {
         `⚠️ Pull request #${outcome.number} comes from a fork${outcome.headRepository ? ` (${inlineCode(outcome.headRepository)})` : ''}, and handsbot cannot push to a fork's branch, so nothing was changed.`,
         'To have handsbot work on it, push the branch to this repository and open a pull request from there.',
       ].join('\n\n');
-    case 'workflow_changes_refused': {
-      const files = outcome.files.slice(0, 10).map((f) => inlineCode(f, 120));
-      const more =
-        outcome.files.length > files.length ? ` and ${outcome.files.length - files.length} more` : '';
-      return [
-        `⚠️ The changes touch GitHub Actions workflows (${files.join(', ')}${more}), which handsbot may not change in this repository, so nothing was pushed.`,
-        'A maintainer can allow it with `allowWorkflowChanges: true` in `.github/openhands.yml` on the default branch.',
-      ].join('\n\n');
+    case 'changes_refused': {
+      const lines = [
+        '⚠️ The changes touch files that handsbot may not push, so nothing was pushed:',
+        renderPathFindings(outcome.refused),
+      ];
+      if (outcome.refused.some((f) => f.rule === 'workflow')) {
+        lines.push(
+          'A maintainer can allow workflow changes with `allowWorkflowChanges: true` in `.github/openhands.yml` on the default branch.',
+        );
+      }
+      return lines.join('\n\n');
     }
     case 'no_changes':
       return [

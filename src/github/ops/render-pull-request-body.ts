@@ -1,8 +1,10 @@
+import type { PathFinding } from '../../security/classify-tree-changes.js';
 import type { Redact } from '../../security/redactor.js';
 import { fillPullRequestTemplate } from './fill-pull-request-template.js';
 import { inlineCode } from './markdown/inline-code.js';
 import { neutralizeAgentMarkdown } from './markdown/neutralize-agent-markdown.js';
 import { renderMarker } from './render-marker.js';
+import { renderFlaggedChanges } from './render-path-findings.js';
 import type { CommandRun } from './summarize-run-events.js';
 
 export interface PullRequestBodyInput {
@@ -17,6 +19,8 @@ export interface PullRequestBodyInput {
   readonly runUrl?: string;
   /** The repository's template from the default branch, if any. */
   readonly template: string | null;
+  /** Pushed paths that control later runs or developers' machines (`classifyTreeChanges`). */
+  readonly flagged?: readonly PathFinding[];
 }
 
 const MAX_BODY = 60_000;
@@ -24,7 +28,8 @@ const MAX_BODY = 60_000;
 /**
  * The pull request's description: the agent's summary (neutralised: no mentions, no closing
  * keywords of its own), `Fixes #n`, what was tested, and the run's cost and steps; laid into the
- * repository's template when it has one. Redacted as a whole.
+ * repository's template when it has one. Flagged changes come first, under their own heading, outside
+ * the template and before anything the length cut could reach. Redacted as a whole.
  */
 export function renderPullRequestBody(input: PullRequestBodyInput, redact: Redact): string {
   const summary = neutralizeAgentMarkdown(input.summary) || '_The agent gave no summary._';
@@ -42,7 +47,12 @@ export function renderPullRequestBody(input: PullRequestBodyInput, redact: Redac
   const cost = `$${input.costUsd.toFixed(input.costUsd < 1 ? 4 : 2)}`;
   const run = input.runUrl ? `[${input.runId}](${input.runUrl})` : inlineCode(input.runId);
   const footer = `<sub>Opened by handsbot · run ${run} · ${input.steps} steps · ${cost}</sub>`;
-  const body = redact([main, '---', footer, renderMarker({ run: input.runId })].join('\n\n'));
+  const flagged = renderFlaggedChanges(input.flagged);
+  const body = redact(
+    [...(flagged ? [flagged, '---'] : []), main, '---', footer, renderMarker({ run: input.runId })].join(
+      '\n\n',
+    ),
+  );
   return body.length > MAX_BODY ? `${body.slice(0, MAX_BODY)}\n\n…(cut)` : body;
 }
 

@@ -19,6 +19,8 @@ export interface ReplyToReviewThreadsOptions {
   readonly redact: Redact;
   /** The app's bot account, `<slug>[bot]`: only its replies count as already answered. */
   readonly botLogin: string;
+  /** handsbot's own Markdown put under every reply (what the push changed that a reviewer must see). */
+  readonly notice?: string;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface ReplyToReviewThreadsOptions {
  */
 export async function replyToReviewThreads(
   octokit: GitHubClient,
-  { owner, repo, pullNumber, runId, replies, redact, botLogin }: ReplyToReviewThreadsOptions,
+  { owner, repo, pullNumber, runId, replies, redact, botLogin, notice }: ReplyToReviewThreadsOptions,
 ): Promise<{ posted: number[]; alreadyAnswered: number[] }> {
   if (replies.length === 0) return { posted: [], alreadyAnswered: [] };
   const existing = await octokit.paginate(octokit.rest.pulls.listReviewComments, {
@@ -46,7 +48,8 @@ export async function replyToReviewThreads(
       alreadyAnswered.push(reply.commentId);
       continue;
     }
-    const body = `${marker}\n${neutralizeAgentMarkdown(reply.text)}`;
+    const text = neutralizeAgentMarkdown(reply.text);
+    const body = `${marker}\n${notice === undefined ? text : `${text}\n\n${notice}`}`;
     await octokit.rest.pulls.createReplyForReviewComment({
       owner,
       repo,

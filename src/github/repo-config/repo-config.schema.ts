@@ -89,6 +89,14 @@ export const repoConfigSchema = z
       .describe(
         `Dollars per run, never more than the installation's cap; default: ${installationDefault('HANDSBOT_MAX_COST_USD', 'no cap')}`,
       ),
+    diskLimitMb: z
+      .number()
+      .int()
+      .min(64)
+      .optional()
+      .describe(
+        `Megabytes of disk the run's checkout may use, never more than the installation's limit; default: ${installationDefault('HANDSBOT_DISK_LIMIT_MB')}`,
+      ),
     image: imageSchema
       .optional()
       .describe(
@@ -119,7 +127,9 @@ export const repoConfigSchema = z
     allowWorkflowChanges: z
       .boolean()
       .default(false)
-      .describe('Allow the agent to change files under .github/workflows'),
+      .describe(
+        'Allow the agent to change files under .github/workflows (refused otherwise); the PR still lists them under its flagged changes',
+      ),
   })
   .describe('handsbot settings for one repository, read from .github/openhands.yml on the default branch');
 

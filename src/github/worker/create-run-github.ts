@@ -8,6 +8,7 @@ import type { Redact } from '../../security/redactor.js';
 import type { GitHubClient } from '../ops/github-client.js';
 import { openPullRequest } from '../ops/open-pull-request.js';
 import { parseThreadReplies } from '../ops/parse-thread-replies.js';
+import { renderFlaggedChanges } from '../ops/render-path-findings.js';
 import { replyToReviewThreads } from '../ops/reply-to-review-threads.js';
 import { summarizeRunEvents } from '../ops/summarize-run-events.js';
 import {
@@ -168,7 +169,7 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
       return asJobError('mint an installation token', () => options.installationToken(data.installationId));
     },
 
-    async openPullRequest({ data, task, branch, state }) {
+    async openPullRequest({ data, task, branch, state, flagged }) {
       const record = runs.get(state.runId);
       const octokit = await options.octokitFor(data.installationId);
       const base =
@@ -195,6 +196,7 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
             steps: state.iterations,
             runId: state.runId,
             ...runUrl(state.runId),
+            flagged,
           },
           draft: task.draft,
           reviewer: data.sender.login,
@@ -243,6 +245,7 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
     report: RunReport,
   ) {
     const replies = parseThreadReplies(report.state?.finishMessage ?? '', record.shownThreadIds);
+    const flaggedNote = renderFlaggedChanges(report.flagged);
     await asJobError('reply on the review threads', () =>
       replyToReviewThreads(octokit, {
         owner: record.owner,
@@ -250,6 +253,8 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
         pullNumber: data.number,
         runId: report.runId,
         replies: [...replies].map(([commentId, text]) => ({ commentId, text })),
+        // The reviewer reads the replies, maybe not the tracking comment: what the push armed is in both.
+        ...(flaggedNote ? { notice: flaggedNote } : {}),
         redact,
         botLogin: config.botLogin,
       }),

@@ -5,6 +5,7 @@ import { inlineCode } from '../ops/markdown/inline-code.js';
 import { neutralizeAgentMarkdown } from '../ops/markdown/neutralize-agent-markdown.js';
 import type { Outcome } from '../ops/outcome.js';
 import { renderOutcome } from '../ops/render-outcome.js';
+import { renderFlaggedChanges } from '../ops/render-path-findings.js';
 
 export interface RenderRunReportOptions {
   readonly redact: Redact;
@@ -21,9 +22,16 @@ type LimitReason = Extract<Outcome, { kind: 'limit_reached' }>['reason'];
 /**
  * The final words of the tracking comment for a run's report: one of the outcomes users know
  * (`renderOutcome`), chosen from the report's outcome and the run's state; otherwise the report's
- * own message, which the error boundary already made short and redacted. Never a stack trace.
+ * own message, which the error boundary already made short and redacted. Never a stack trace. Pushed
+ * paths that control later runs or developers' machines follow, under their heading.
  */
 export function renderRunReport(report: RunReport, options: RenderRunReportOptions): string {
+  const flagged = renderFlaggedChanges(report.flagged);
+  const text = renderEnding(report, options);
+  return flagged ? `${text}\n\n${options.redact(flagged)}` : text;
+}
+
+function renderEnding(report: RunReport, options: RenderRunReportOptions): string {
   const { redact } = options;
   const outcome = toOutcome(report, options);
   if (outcome?.kind === 'pushed_to_pull_request' && report.state?.finishMessage) {
@@ -63,6 +71,9 @@ function toOutcome(report: RunReport, options: RenderRunReportOptions): Outcome 
     case 'cancelled':
       return null;
     case 'failed':
+      if (report.refused && report.refused.length > 0) {
+        return { kind: 'changes_refused', refused: report.refused };
+      }
       if (options.fromFork && report.failedStep === 'gather-task') {
         return { kind: 'fork_pull_request', number: options.number, headRepository: null };
       }

@@ -1,9 +1,11 @@
 import { lstat, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { TreeChange } from '../../security/classify-tree-changes.js';
 import { type BranchPolicy, checkBranchName } from './check-branch-name.js';
 import { findConfigTampering } from './find-config-tampering.js';
 import { TamperedCheckoutError } from './git-errors.js';
+import { listTreeChanges } from './list-tree-changes.js';
 import { parseRepositoryUrl } from './repository-url.js';
 import { runGit } from './run-git.js';
 
@@ -32,6 +34,12 @@ export interface PushBranchRequest {
   force?: boolean;
   signal?: AbortSignal;
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Sees every path the push would change (`listTreeChanges`, from our own repository: the tree that
+   * is pushed, whatever the agent's `.git` says) before anything is committed or sent; throwing stops
+   * the push, and nothing leaves.
+   */
+  review?: (changes: readonly TreeChange[]) => void | Promise<void>;
 }
 
 export type PushBranchResult =
@@ -77,6 +85,7 @@ export async function pushBranch(request: PushBranchRequest): Promise<PushBranch
     const tree = (await git(['write-tree'])).trim();
     const baseTree = (await git(['rev-parse', '--verify', `${request.baseCommit}^{tree}`])).trim();
     if (tree === baseTree) return { kind: 'no-changes' };
+    await request.review?.(await listTreeChanges((args) => git(args), baseTree, tree));
 
     const messageFile = path.join(scratch, 'message');
     await writeFile(messageFile, commitMessage(request.message, identity.slice(1)));

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { findWorkflowChanges } from '../../../src/github/ops/find-workflow-changes.js';
 import type { Outcome } from '../../../src/github/ops/outcome.js';
 import { renderOutcome } from '../../../src/github/ops/render-outcome.js';
 import { PLANTED_TOKEN, redact } from '../support/github-test-kit.js';
@@ -21,11 +20,32 @@ describe('renderOutcome', () => {
     expect(text).toContain('cannot push');
   });
 
-  it('workflow changes are refused with the setting that allows them', () => {
-    const text = render({ kind: 'workflow_changes_refused', files: ['.github/workflows/ci.yml'] });
-    expect(text).toContain('`.github/workflows/ci.yml`');
+  it('refused workflow changes are listed with why, and the setting that allows them', () => {
+    const text = render({
+      kind: 'changes_refused',
+      refused: [
+        { path: '.github/workflows/ci.yml', change: 'added', rule: 'workflow', reason: 'runs with secrets' },
+      ],
+    });
+    expect(text).toContain('- `.github/workflows/ci.yml` (added): runs with secrets');
     expect(text).toContain('`allowWorkflowChanges: true`');
     expect(text).toContain('nothing was pushed');
+  });
+
+  it('a refused path that is not a workflow does not suggest the workflow setting; a Markdown file name stays code', () => {
+    const text = render({
+      kind: 'changes_refused',
+      refused: [
+        {
+          path: 'x/.git/hooks/![a](https://evil.example/?d=1)',
+          change: 'added',
+          rule: 'git-internals',
+          reason: 'git internals',
+        },
+      ],
+    });
+    expect(text).toContain('`x/.git/hooks/![a](https://evil.example/?d=1)`');
+    expect(text).not.toContain('allowWorkflowChanges');
   });
 
   it('an empty diff posts the agent explanation, quoted and neutralised', () => {
@@ -97,18 +117,5 @@ describe('renderOutcome', () => {
       expect(text).toContain(command);
     }
     expect(text).toContain('maintain or admin permission');
-  });
-});
-
-describe('findWorkflowChanges', () => {
-  it('finds workflow files however the path is spelt', () => {
-    expect(
-      findWorkflowChanges([
-        'src/a.ts',
-        '.github/workflows/ci.yml',
-        './.GitHub/Workflows/x.yaml',
-        '.github/dependabot.yml',
-      ]),
-    ).toEqual(['.github/workflows/ci.yml', './.GitHub/Workflows/x.yaml']);
   });
 });

@@ -382,6 +382,7 @@ describe('createRunGitHub().loadTask', () => {
       task,
       branch: BRANCH,
       state: { ...state({ finishMessage: 'Fixed.' }), runId },
+      flagged: [],
     });
     expect(pr.number).toBe(40);
     expect(created.isDone()).toBe(true);
