@@ -1,11 +1,13 @@
 import { type Finding, finding } from '../rules/rule.js';
 import { parseShell } from '../shell/parse-shell.js';
 import type { ShellCommand, ShellWord } from '../shell/shell-ir.js';
-import { deriveShellSession, type ShellSession } from './shell-session.js';
+import { deriveShellSession, EMPTY_SHELL_SESSION, type ShellSession } from './shell-session.js';
 
 /** Rates a script on its own, as `rateShellCommand` does (passed in: this module sits below it). */
 export type RateScript = (script: string) => readonly Finding[];
 
+/** Text that may define an alias, a function, a trap or a prompt hook; anything else defines none. */
+const MAY_DEFINE = /alias|trap|\(\s*\)|function|PROMPT_COMMAND|PS[0-4]|command_not_found_handle/;
 /** An alias that calls a function that calls an alias...: past this, we stop and say UNKNOWN. */
 const MAX_EXPANSION_DEPTH = 4;
 /** `f(){ shift; "$@"; }`: a function that runs its arguments may drop a few first. */
@@ -24,7 +26,9 @@ export function sessionFindings(
   workspaceRoot: string,
   rate: RateScript,
 ): Finding[] {
-  const own = deriveShellSession([command], session.cwd === '' ? workspaceRoot : session.cwd);
+  const own = MAY_DEFINE.test(command)
+    ? deriveShellSession([command], session.cwd === '' ? workspaceRoot : session.cwd)
+    : EMPTY_SHELL_SESSION;
   const scope = new SessionScope(session, workspaceRoot, rate, {
     aliases: new Map([...session.aliases, ...own.aliases]),
     functions: new Map([...session.functions, ...own.functions]),
@@ -41,7 +45,7 @@ export function sessionFindings(
     if (session.hooks.get(label) === script) continue;
     findings.push(...explained('defines-hook', `${label}: ${script}`, scope.rate(script)));
   }
-  findings.push(...scope.expandCalls(command, 0, new Set()));
+  if (scope.hasDefinitions) findings.push(...scope.expandCalls(command, 0, new Set()));
   findings.push(...scope.inheritedEnvironment(command));
   return findings;
 }
@@ -58,6 +62,7 @@ interface Definitions {
  */
 class SessionScope {
   readonly preamble: string;
+  readonly hasDefinitions: boolean;
   private readonly preambleCommands: number;
   private readonly baseline: ReadonlySet<string>;
 
@@ -68,6 +73,7 @@ class SessionScope {
     private readonly definitions: Definitions,
   ) {
     this.preamble = renderPreamble(session, workspaceRoot);
+    this.hasDefinitions = definitions.aliases.size > 0 || definitions.functions.size > 0;
     this.preambleCommands =
       this.preamble === '' ? 0 : parseShell(this.preamble, workspaceRoot).commands.length;
     this.baseline = new Set(this.preamble === '' ? [] : rateAlone(this.preamble).map(keyOf));
