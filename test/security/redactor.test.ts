@@ -94,6 +94,13 @@ describe('createRedactor: AWS secret access keys', () => {
     );
   });
 
+  it('leaves a bare 40-character value alone when no access key id is near (a git SHA, a digest)', () => {
+    const text = `commit 9fceb02d0ae598e95dc970b74767f19372d61af8\n${'.'.repeat(300)}\n${AWS_ID}`;
+    expect(none(text)).toBe(
+      `commit 9fceb02d0ae598e95dc970b74767f19372d61af8\n${'.'.repeat(300)}\n${SECRET_MASK}`,
+    );
+  });
+
   it('masks a bare one next to its access key id, in either order', () => {
     const csv = `User name,Access key ID,Secret access key\nci-bot,${AWS_ID},${AWS_SECRET}\n`;
     expect(none(csv)).toBe(
@@ -123,6 +130,16 @@ describe('createRedactor: credentials in URLs', () => {
       `connecting to admin:${SECRET_MASK}@db.example.com:5432 ... ok`,
     );
     expect(none('proxy=user:s3cr/et@10.0.0.7:3128')).toBe(`proxy=user:${SECRET_MASK}@10.0.0.7:3128`);
+  });
+
+  it('masks a URL with credentials nested in the query of another, and both of two URLs in one run', () => {
+    expect(none('GET https://proxy.example/?next=https://ci:tok3n@git.example.com/o/r 302')).toBe(
+      `GET https://proxy.example/?next=https://ci:${SECRET_MASK}@git.example.com/o/r 302`,
+    );
+    const two = none('mirrors=https://a:first-pw@one.example,https://b:second-pw@two.example/x');
+    expect(two).not.toContain('first-pw');
+    expect(two).not.toContain('second-pw');
+    expect(two).toMatch(/^mirrors=https:\/\/a:<secret-hidden>@two\.example\/x$/);
   });
 
   it('masks a token given alone as the user of a URL', () => {
@@ -222,6 +239,16 @@ describe('createRedactor: configured secrets once encoded or split', () => {
     const masked = createRedactor({ secrets: [long] })(`$ base64 secret.txt\n${wrapped}\n$ `);
     expect(masked.startsWith(`$ base64 secret.txt\n${SECRET_MASK}`)).toBe(true);
     expect(masked.endsWith('\n$ ')).toBe(true);
+  });
+
+  it('masks it inside JSON, where its quote and backslash come escaped', () => {
+    const quoted = 'pa"ss\\word-9x2!';
+    const masked = createRedactor({ secrets: [quoted] })(JSON.stringify({ password: quoted, user: 'ci' }));
+    expect(masked).toBe(`{"password":"${SECRET_MASK}","user":"ci"}`);
+  });
+
+  it('masks it with tag characters (U+E0000 block) between its characters', () => {
+    expect(r(`x ${configured.split('').join('\u{E0020}')} y`)).toBe(`x ${SECRET_MASK} y`);
   });
 
   it('masks two configured secrets that overlap as one span', () => {
