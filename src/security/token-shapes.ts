@@ -76,11 +76,12 @@ export const TOKEN_SHAPES: readonly TokenShape[] = [
     ),
     replace: (_match, name = '', scheme) => `${name}${scheme ? `${scheme} ` : ''}${SECRET_MASK}`,
   },
-  // API-key headers and parameters (`x-api-key: …`, `?api_key=…`, `"x-auth-token": "…"`), when the value
-  // looks like a token: a digit in eight or more token characters, so `apiKey = getKey()` stays legible.
+  // API-key headers and parameters (`x-api-key: …`, `?api_key=…`, `"x-auth-token": "…"`) and settings
+  // named for a secret (`DB_PASSWORD=…`, `webhook_secret: …`, `"csrf_token": "…"`), when the value looks
+  // like a token: a digit in eight or more token characters, so `apiKey = getKey()` stays legible.
   {
     pattern: new RegExp(
-      `\\b((?:x-)?(?:api[_-]?key|auth[_-]?token|access[_-]?token|goog-api-key|private[_-]token|secret[_-]?key|client[_-]?secret)${Q}\\s{0,8}[:=]\\s{0,8}${Q})${NOT_A_REFERENCE}(?=[A-Za-z0-9._~+/=-]{0,512}\\d)[A-Za-z0-9._~+/=-]{8,512}`,
+      `\\b((?:x-)?(?:api[_-]?key|goog-api-key|private[_-]token|secret[_-]?key|(?:[A-Za-z0-9]{1,32}[_-]){0,4}(?:token|password|passwd|secret))${Q}\\s{0,8}[:=]\\s{0,8}${Q})${NOT_A_REFERENCE}(?=[A-Za-z0-9._~+/=-]{0,512}\\d)[A-Za-z0-9._~+/=-]{8,512}`,
       'gi',
     ),
     replace: `$1${SECRET_MASK}`,

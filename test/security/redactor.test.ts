@@ -149,7 +149,7 @@ describe('createRedactor: credentials in URLs', () => {
   });
 });
 
-describe('createRedactor: API-key and authorization headers', () => {
+describe('createRedactor: API-key, authorization and secret-named settings', () => {
   it.each([
     ['x-api-key', '> x-api-key: 3f9a1c2e7b6d4058a1c2e7b6d4058a1c', `> x-api-key: ${SECRET_MASK}`],
     [
@@ -163,6 +163,13 @@ describe('createRedactor: API-key and authorization headers', () => {
       'GET /v1/items?api_key=abc123def456&page=2',
       `GET /v1/items?api_key=${SECRET_MASK}&page=2`,
     ],
+    ['a password setting', 'DB_PASSWORD=s3cretPass1 ./migrate', `DB_PASSWORD=${SECRET_MASK} ./migrate`],
+    ['a secret in YAML', 'webhook_secret: 9d8c7b6a5f4e', `webhook_secret: ${SECRET_MASK}`],
+    [
+      'a token in JSON',
+      '{"csrf_token": "8f14e45fceea167a5a36dedd4bea2543"}',
+      `{"csrf_token": "${SECRET_MASK}"}`,
+    ],
     ['authorization: basic', 'Authorization: Basic dXNlcjpwYXNz', `Authorization: Basic ${SECRET_MASK}`],
     ['authorization: token (short)', 'authorization: token abc123', `authorization: token ${SECRET_MASK}`],
     [
@@ -170,7 +177,7 @@ describe('createRedactor: API-key and authorization headers', () => {
       '< authorization: bearer eyJhbGciOi.x.y',
       `< authorization: bearer ${SECRET_MASK}`,
     ],
-  ])('masks %s, keeping the header name', (_name, text, expected) => {
+  ])('masks %s, keeping the header or setting name', (_name, text, expected) => {
     expect(none(text)).toBe(expected);
   });
 });
@@ -281,6 +288,8 @@ describe('createRedactor: ordinary text', () => {
       'Contact mailto:security@example.com or git@github.com:o/r.git',
       'npm install lodash@npm:lodash@4.17.21 node:20@sha256:abc',
       'Co-authored-by: Dev <dev@example.com>',
+      'max_tokens: 4096, password_min_length=12, TOKEN_EXPIRY=3600',
+      'const token = await getToken(1);',
     ].join('\n');
     expect(none(text)).toBe(text);
   });
