@@ -295,6 +295,22 @@ describe('createRedactor: ordinary text', () => {
   });
 });
 
+describe('createRedactor: applied twice', () => {
+  it('changes nothing the second time (an event is redacted, then the comment quoting it)', () => {
+    const r = createRedactor({ secrets: ['Zq7-plainvalue-Kx4/w9+eR2'] });
+    const text = [
+      'Authorization: Bearer abcdef0123456789abcdef',
+      'x-api-key: 3f9a1c2e7b6d4058a1c2e7b6d4058a1c',
+      'postgres://app:p@ss@w0rd@db.internal:5432/app and admin:Hunter2-x9@db.example.com',
+      `${AWS_ID},${AWS_SECRET}`,
+      'DB_PASSWORD=s3cretPass1 and Zq7-plainvalue-Kx4/w9+eR2 split: Zq7-plain\nvalue-Kx4/w9+eR2',
+    ].join('\n');
+    const once = r(text);
+    expect(once).not.toContain('plainvalue');
+    expect(r(once)).toBe(once);
+  });
+});
+
 describe('redactDeep', () => {
   it('masks every string in an event payload, keys included, without touching the input', () => {
     const event = {
