@@ -1,8 +1,9 @@
 import { secretEncodings } from './secret-encodings.js';
+import { SECRET_MASK } from './secret-mask.js';
 import { squeezeSecret, squeezeText } from './squeeze-text.js';
-import { SECRET_MASK, TOKEN_SHAPES } from './token-shapes.js';
+import { TOKEN_SHAPES } from './token-shapes.js';
 
-export { SECRET_MASK } from './token-shapes.js';
+export { SECRET_MASK } from './secret-mask.js';
 
 /** Values shorter than this are not masked by value: masking "a" or "true" would garble every text. */
 export const MIN_SECRET_LENGTH = 6;
@@ -29,11 +30,11 @@ export function createRedactor({ secrets }: RedactorOptions): Redactor {
   const forms = [...new Set(values.flatMap((value) => secretEncodings(value, MIN_SECRET_LENGTH)))];
   const redact = (text: string): string => {
     let result = values.length === 0 ? text : maskConfigured(text, forms);
-    for (const { pattern, replace, when } of TOKEN_SHAPES) {
-      if (when !== undefined && !when.test(result)) continue;
+    for (const shape of TOKEN_SHAPES) {
+      if ('mask' in shape) result = shape.mask(result);
       // Both overloads of replace, chosen by type: TypeScript cannot pick one for the union.
-      result =
-        typeof replace === 'string' ? result.replace(pattern, replace) : result.replace(pattern, replace);
+      else if (typeof shape.replace === 'string') result = result.replace(shape.pattern, shape.replace);
+      else result = result.replace(shape.pattern, shape.replace);
     }
     return result;
   };
@@ -44,14 +45,21 @@ export function createRedactor({ secrets }: RedactorOptions): Redactor {
  * Finds every form in the text with whitespace and invisible characters removed, then masks the spans
  * of the original they came from (with whatever was wedged inside). Each form is a plain substring
  * search (a fraction of a millisecond per megabyte; one regular expression alternating between dozens
- * of forms costs a hundred times more), restarted one character after each find so that overlapping
- * finds of two secrets sharing characters merge into one span, never half of one.
+ * of forms costs a hundred times more). Overlapping finds of two secrets sharing characters merge into
+ * one span, never half of one.
  */
 function maskConfigured(text: string, forms: readonly string[]): string {
   const squeezed = squeezeText(text);
   const spans: [number, number][] = [];
   for (const form of forms) {
-    for (let at = squeezed.text.indexOf(form); at !== -1; at = squeezed.text.indexOf(form, at + 1)) {
+    // Past each find: a secret overlapping itself would only extend the same mask, and restarting one
+    // character on would make a text of a periodic secret quadratic. Two different secrets that overlap
+    // are each found by their own search and merged below.
+    for (
+      let at = squeezed.text.indexOf(form);
+      at !== -1;
+      at = squeezed.text.indexOf(form, at + form.length)
+    ) {
       const start = squeezed.origin[at] ?? 0;
       const end = (squeezed.origin[at + form.length - 1] ?? text.length - 1) + 1;
       spans.push([start, end]);

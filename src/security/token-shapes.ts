@@ -1,21 +1,16 @@
-/** OpenHands' marker for a masked secret, so logs and trajectories read the same. */
-export const SECRET_MASK = '<secret-hidden>';
+import { maskAwsKeyPairs } from './mask-aws-key-pairs.js';
+import { maskUrlCredentials } from './mask-url-credentials.js';
+import { SECRET_MASK } from './secret-mask.js';
 
 type Replacer = string | ((match: string, ...groups: string[]) => string);
 
-export interface TokenShape {
-  readonly pattern: RegExp;
-  readonly replace: Replacer;
-  /** Looked for only when this matches first: a cheap test in front of a pattern costly on every text. */
-  readonly when?: RegExp;
-}
+/** A pattern and its replacement, or a function for a shape no single bounded pattern finds in linear time. */
+export type TokenShape =
+  | { readonly pattern: RegExp; readonly replace: Replacer }
+  | { readonly mask: (text: string) => string };
 
-/** Base64-ish characters a 40-character AWS secret access key is made of, and what may not touch it. */
+/** Base64-ish characters a 40-character AWS secret access key is made of, and what may not follow it. */
 const AWS_SECRET_VALUE = '[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])';
-const AWS_SECRET = `(?<![A-Za-z0-9/+=])${AWS_SECRET_VALUE}`;
-const AWS_KEY_ID = '\\b(?:AKIA|ASIA)[A-Z0-9]{16}\\b';
-/** Up to two lines of anything between an access key id and its secret (CSV, `aws configure list`). */
-const NEARBY = '[^\\n]{0,160}?(?:\\n[^\\n]{0,160}?)?';
 /** A value that names a secret rather than holding one: `${{ secrets.X }}`, `$TOKEN`, `<token>`, a mask. */
 const NOT_A_REFERENCE = '(?![$<{%])';
 /** Quotes around a key or value in JSON, YAML, shell or JavaScript. */
@@ -29,8 +24,10 @@ const HOST =
  * Token shapes masked even when nobody told us the value: a token the agent found in a file or an
  * environment, a key pasted in an issue. Each keeps its recognisable prefix out of the mask only where
  * the prefix itself says nothing secret (`Bearer `, a header or key name, the user in `user:password@`).
- * Every repetition is bounded, so no pattern backtracks over more than a few hundred characters from one
- * start: the redactor stays linear on a megabyte of output with no line breaks.
+ * Every repetition that can backtrack is bounded (a password to 256 characters, a user to 64) and every
+ * pattern starts on a literal, so none goes back over more than a few hundred characters from one start:
+ * the redactor stays linear on a megabyte of output with no line breaks, whatever an agent prints to slow
+ * it down (bench/redactor.bench.ts has the hostile texts).
  */
 export const TOKEN_SHAPES: readonly TokenShape[] = [
   {
@@ -55,18 +52,8 @@ export const TOKEN_SHAPES: readonly TokenShape[] = [
     ),
     replace: `$1$2${SECRET_MASK}`,
   },
-  // Bare, next to its access key id (CSV exports, `aws configure list`), in either order. Only looked
-  // for when an id is there: a 40-character run is tried at every word of a log otherwise.
-  {
-    pattern: new RegExp(`${AWS_KEY_ID}(${NEARBY})${AWS_SECRET}`, 'g'),
-    replace: `${SECRET_MASK}$1${SECRET_MASK}`,
-    when: new RegExp(AWS_KEY_ID),
-  },
-  {
-    pattern: new RegExp(`${AWS_SECRET}(${NEARBY})${AWS_KEY_ID}`, 'g'),
-    replace: `${SECRET_MASK}$1${SECRET_MASK}`,
-    when: new RegExp(AWS_KEY_ID),
-  },
+  // Bare, next to its access key id (CSV exports, `aws configure list`), in either order.
+  { mask: maskAwsKeyPairs },
   { pattern: /\b(AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|A3T[A-Z0-9])[A-Z0-9]{16}\b/g, replace: SECRET_MASK },
   { pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, replace: SECRET_MASK },
   { pattern: /\bsk-(ant-|proj-|or-|live-|test-)?[A-Za-z0-9_-]{20,}/g, replace: SECRET_MASK },
@@ -89,30 +76,24 @@ export const TOKEN_SHAPES: readonly TokenShape[] = [
     ),
     replace: (_match, name = '', scheme) => `${name}${scheme ? `${scheme} ` : ''}${SECRET_MASK}`,
   },
-  // API-key headers and parameters (`x-api-key: …`, `?api_key=…`, `"x-auth-token": "…"`), when the value
-  // looks like a token: a digit in eight or more token characters, so `apiKey = getKey()` stays legible.
+  // API-key headers and parameters (`x-api-key: …`, `?api_key=…`, `"x-auth-token": "…"`) and settings
+  // named for a secret (`DB_PASSWORD=…`, `webhook_secret: …`, `"csrf_token": "…"`), when the value looks
+  // like a token: a digit in eight or more token characters, so `apiKey = getKey()` stays legible.
   {
     pattern: new RegExp(
-      `\\b((?:x-)?(?:api[_-]?key|auth[_-]?token|access[_-]?token|goog-api-key|private[_-]token|secret[_-]?key|client[_-]?secret)${Q}\\s{0,8}[:=]\\s{0,8}${Q})${NOT_A_REFERENCE}(?=[A-Za-z0-9._~+/=-]{0,512}\\d)[A-Za-z0-9._~+/=-]{8,512}`,
+      `\\b((?:x-)?(?:api[_-]?key|goog-api-key|private[_-]token|secret[_-]?key|(?:[A-Za-z0-9]{1,32}[_-]){0,4}(?:token|password|passwd|secret))${Q}\\s{0,8}[:=]\\s{0,8}${Q})${NOT_A_REFERENCE}(?=[A-Za-z0-9._~+/=-]{0,512}\\d)[A-Za-z0-9._~+/=-]{8,512}`,
       'gi',
     ),
     replace: `$1${SECRET_MASK}`,
   },
-  // Credentials in a URL: everything between `user:` and the last `@` before the host, since a password
-  // may itself hold `/`, `:` or `@` (a tool writes it unescaped even where RFC 3986 forbids it); or a
-  // token alone as the user (`https://<token>@github.com`). The literal `://` comes first and the scheme
-  // is checked behind it: a look-behind first would be tried at every character.
-  {
-    pattern: /:\/\/(?<=[a-z0-9+.-]:\/\/)(?:([^\s:/@'"<>]{0,256}):[^\s'"<>]{1,512}|[A-Za-z0-9_-]{20,256})@/gi,
-    replace: (_match, user) => (user === undefined ? `://${SECRET_MASK}@` : `://${user}:${SECRET_MASK}@`),
-  },
+  { mask: maskUrlCredentials },
   // Scheme-less `user:password@host` (a DSN in an env file, `curl -u`-style text), up to the last `@`
-  // before something that looks like a host. The `:` comes first and the user is read behind it, for
-  // the same reason.
+  // before something that looks like a host. The literal `:` comes first and the user is read behind
+  // it: a look-behind first would be tried at every character.
   // `mailto:someone@host` is an address, not a credential.
   {
     pattern: new RegExp(
-      `:(?<=(?<![\\w.%+/:@-])([A-Za-z0-9._%+-]{1,64}):)(?!//)[^\\s'"<>]{1,512}@${HOST}`,
+      `:(?<=(?<![\\w.%+/:@-])([A-Za-z0-9._%+-]{1,64}):)(?!//)[^\\s'"<>]{1,256}@${HOST}`,
       'g',
     ),
     replace: (match, user = '') => (user.toLowerCase() === 'mailto' ? match : `:${SECRET_MASK}@`),

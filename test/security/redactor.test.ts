@@ -94,6 +94,13 @@ describe('createRedactor: AWS secret access keys', () => {
     );
   });
 
+  it('leaves a bare 40-character value alone when no access key id is near (a git SHA, a digest)', () => {
+    const text = `commit 9fceb02d0ae598e95dc970b74767f19372d61af8\n${'.'.repeat(300)}\n${AWS_ID}`;
+    expect(none(text)).toBe(
+      `commit 9fceb02d0ae598e95dc970b74767f19372d61af8\n${'.'.repeat(300)}\n${SECRET_MASK}`,
+    );
+  });
+
   it('masks a bare one next to its access key id, in either order', () => {
     const csv = `User name,Access key ID,Secret access key\nci-bot,${AWS_ID},${AWS_SECRET}\n`;
     expect(none(csv)).toBe(
@@ -125,6 +132,16 @@ describe('createRedactor: credentials in URLs', () => {
     expect(none('proxy=user:s3cr/et@10.0.0.7:3128')).toBe(`proxy=user:${SECRET_MASK}@10.0.0.7:3128`);
   });
 
+  it('masks a URL with credentials nested in the query of another, and both of two URLs in one run', () => {
+    expect(none('GET https://proxy.example/?next=https://ci:tok3n@git.example.com/o/r 302')).toBe(
+      `GET https://proxy.example/?next=https://ci:${SECRET_MASK}@git.example.com/o/r 302`,
+    );
+    const two = none('mirrors=https://a:first-pw@one.example,https://b:second-pw@two.example/x');
+    expect(two).not.toContain('first-pw');
+    expect(two).not.toContain('second-pw');
+    expect(two).toMatch(/^mirrors=https:\/\/a:<secret-hidden>@two\.example\/x$/);
+  });
+
   it('masks a token given alone as the user of a URL', () => {
     expect(none('cloning https://0123456789abcdefABCDEF0123@github.com/o/r.git')).toBe(
       `cloning https://${SECRET_MASK}@github.com/o/r.git`,
@@ -132,7 +149,7 @@ describe('createRedactor: credentials in URLs', () => {
   });
 });
 
-describe('createRedactor: API-key and authorization headers', () => {
+describe('createRedactor: API-key, authorization and secret-named settings', () => {
   it.each([
     ['x-api-key', '> x-api-key: 3f9a1c2e7b6d4058a1c2e7b6d4058a1c', `> x-api-key: ${SECRET_MASK}`],
     [
@@ -146,6 +163,13 @@ describe('createRedactor: API-key and authorization headers', () => {
       'GET /v1/items?api_key=abc123def456&page=2',
       `GET /v1/items?api_key=${SECRET_MASK}&page=2`,
     ],
+    ['a password setting', 'DB_PASSWORD=s3cretPass1 ./migrate', `DB_PASSWORD=${SECRET_MASK} ./migrate`],
+    ['a secret in YAML', 'webhook_secret: 9d8c7b6a5f4e', `webhook_secret: ${SECRET_MASK}`],
+    [
+      'a token in JSON',
+      '{"csrf_token": "8f14e45fceea167a5a36dedd4bea2543"}',
+      `{"csrf_token": "${SECRET_MASK}"}`,
+    ],
     ['authorization: basic', 'Authorization: Basic dXNlcjpwYXNz', `Authorization: Basic ${SECRET_MASK}`],
     ['authorization: token (short)', 'authorization: token abc123', `authorization: token ${SECRET_MASK}`],
     [
@@ -153,7 +177,7 @@ describe('createRedactor: API-key and authorization headers', () => {
       '< authorization: bearer eyJhbGciOi.x.y',
       `< authorization: bearer ${SECRET_MASK}`,
     ],
-  ])('masks %s, keeping the header name', (_name, text, expected) => {
+  ])('masks %s, keeping the header or setting name', (_name, text, expected) => {
     expect(none(text)).toBe(expected);
   });
 });
@@ -224,6 +248,16 @@ describe('createRedactor: configured secrets once encoded or split', () => {
     expect(masked.endsWith('\n$ ')).toBe(true);
   });
 
+  it('masks it inside JSON, where its quote and backslash come escaped', () => {
+    const quoted = 'pa"ss\\word-9x2!';
+    const masked = createRedactor({ secrets: [quoted] })(JSON.stringify({ password: quoted, user: 'ci' }));
+    expect(masked).toBe(`{"password":"${SECRET_MASK}","user":"ci"}`);
+  });
+
+  it('masks it with tag characters (U+E0000 block) between its characters', () => {
+    expect(r(`x ${configured.split('').join('\u{E0020}')} y`)).toBe(`x ${SECRET_MASK} y`);
+  });
+
   it('masks two configured secrets that overlap as one span', () => {
     const both = createRedactor({ secrets: ['abcdef123456', '123456ghijkl'] });
     expect(both('x abcdef123456ghijkl y')).toBe(`x ${SECRET_MASK} y`);
@@ -254,8 +288,26 @@ describe('createRedactor: ordinary text', () => {
       'Contact mailto:security@example.com or git@github.com:o/r.git',
       'npm install lodash@npm:lodash@4.17.21 node:20@sha256:abc',
       'Co-authored-by: Dev <dev@example.com>',
+      'max_tokens: 4096, password_min_length=12, TOKEN_EXPIRY=3600',
+      'const token = await getToken(1);',
     ].join('\n');
     expect(none(text)).toBe(text);
+  });
+});
+
+describe('createRedactor: applied twice', () => {
+  it('changes nothing the second time (an event is redacted, then the comment quoting it)', () => {
+    const r = createRedactor({ secrets: ['Zq7-plainvalue-Kx4/w9+eR2'] });
+    const text = [
+      'Authorization: Bearer abcdef0123456789abcdef',
+      'x-api-key: 3f9a1c2e7b6d4058a1c2e7b6d4058a1c',
+      'postgres://app:p@ss@w0rd@db.internal:5432/app and admin:Hunter2-x9@db.example.com',
+      `${AWS_ID},${AWS_SECRET}`,
+      'DB_PASSWORD=s3cretPass1 and Zq7-plainvalue-Kx4/w9+eR2 split: Zq7-plain\nvalue-Kx4/w9+eR2',
+    ].join('\n');
+    const once = r(text);
+    expect(once).not.toContain('plainvalue');
+    expect(r(once)).toBe(once);
   });
 });
 
