@@ -1,7 +1,7 @@
+import { neutralizeAgentMarkdown } from '../../security/markdown/neutralize-agent-markdown.js';
 import type { Redact } from '../../security/redactor.js';
 import { fillPullRequestTemplate } from './fill-pull-request-template.js';
 import { inlineCode } from './markdown/inline-code.js';
-import { neutralizeAgentMarkdown } from './markdown/neutralize-agent-markdown.js';
 import { renderMarker } from './render-marker.js';
 import type { CommandRun } from './summarize-run-events.js';
 
@@ -15,6 +15,8 @@ export interface PullRequestBodyInput {
   readonly steps: number;
   readonly runId: string;
   readonly runUrl?: string;
+  /** Hosts the agent's links and images may point at: the repository's GitHub web host. */
+  readonly allowedHosts: readonly string[];
   /** The repository's template from the default branch, if any. */
   readonly template: string | null;
 }
@@ -23,11 +25,13 @@ const MAX_BODY = 60_000;
 
 /**
  * The pull request's description: the agent's summary (neutralised: no mentions, no closing
- * keywords of its own), `Fixes #n`, what was tested, and the run's cost and steps; laid into the
+ * keywords of its own, no image or link off the repository's host), `Fixes #n`, what was tested, and the run's cost and steps; laid into the
  * repository's template when it has one. Redacted as a whole.
  */
 export function renderPullRequestBody(input: PullRequestBodyInput, redact: Redact): string {
-  const summary = neutralizeAgentMarkdown(input.summary) || '_The agent gave no summary._';
+  const summary =
+    neutralizeAgentMarkdown(input.summary, { allowedHosts: input.allowedHosts }) ||
+    '_The agent gave no summary._';
   const testing =
     input.tests.length === 0
       ? '_The agent ran no tests._'

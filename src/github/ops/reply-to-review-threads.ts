@@ -1,6 +1,6 @@
+import { neutralizeAgentMarkdown } from '../../security/markdown/neutralize-agent-markdown.js';
 import type { Redact } from '../../security/redactor.js';
 import type { GitHubClient } from './github-client.js';
-import { neutralizeAgentMarkdown } from './markdown/neutralize-agent-markdown.js';
 import { renderMarker } from './render-marker.js';
 
 export interface ThreadReply {
@@ -19,6 +19,8 @@ export interface ReplyToReviewThreadsOptions {
   readonly redact: Redact;
   /** The app's bot account, `<slug>[bot]`: only its replies count as already answered. */
   readonly botLogin: string;
+  /** Hosts the agent's links and images may point at: the repository's GitHub web host. */
+  readonly allowedHosts: readonly string[];
 }
 
 /**
@@ -28,7 +30,7 @@ export interface ReplyToReviewThreadsOptions {
  */
 export async function replyToReviewThreads(
   octokit: GitHubClient,
-  { owner, repo, pullNumber, runId, replies, redact, botLogin }: ReplyToReviewThreadsOptions,
+  { owner, repo, pullNumber, runId, replies, redact, botLogin, allowedHosts }: ReplyToReviewThreadsOptions,
 ): Promise<{ posted: number[]; alreadyAnswered: number[] }> {
   if (replies.length === 0) return { posted: [], alreadyAnswered: [] };
   const existing = await octokit.paginate(octokit.rest.pulls.listReviewComments, {
@@ -42,11 +44,12 @@ export async function replyToReviewThreads(
   const alreadyAnswered: number[] = [];
   for (const reply of replies) {
     const marker = renderMarker({ run: runId, 'reply-to': reply.commentId });
-    if (ours.some((body) => body.includes(marker))) {
+    // The marker is the first line: the agent's own text below it cannot claim another thread.
+    if (ours.some((body) => body.split('\n', 1)[0] === marker)) {
       alreadyAnswered.push(reply.commentId);
       continue;
     }
-    const body = `${marker}\n${neutralizeAgentMarkdown(reply.text)}`;
+    const body = `${marker}\n${neutralizeAgentMarkdown(reply.text, { allowedHosts })}`;
     await octokit.rest.pulls.createReplyForReviewComment({
       owner,
       repo,

@@ -55,6 +55,7 @@ describe('replyToReviewThreads', () => {
       ],
       redact,
       botLogin: BOT_LOGIN,
+      allowedHosts: ['github.com'],
     });
     expect(result).toEqual({ posted: [71], alreadyAnswered: [70] });
     expect(posted).toEqual([
