@@ -167,6 +167,7 @@ describe('the disk watchdog', () => {
     });
     const comment = renderRunReport(report as RunReport, {
       redact: createRedactor({ secrets: [] }),
+      allowedHosts: ['github.com'],
       draft: true,
       fromFork: false,
       number: 5,
