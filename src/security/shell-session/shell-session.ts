@@ -34,7 +34,7 @@ export const EMPTY_SHELL_SESSION: ShellSession = {
 };
 
 /** Variables the interactive shell expands or runs before or after every command line. */
-const HOOK_VARIABLES = new Set(['PROMPT_COMMAND', 'PS0', 'PS1', 'PS2', 'PS4']);
+export const HOOK_VARIABLES = new Set(['PROMPT_COMMAND', 'PS0', 'PS1', 'PS2', 'PS4']);
 /** In the environment of every shell already: assigning one changes what programs see. */
 const ALWAYS_EXPORTED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'TERM', 'USER', 'SHELL'];
 const DECLARATIONS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
