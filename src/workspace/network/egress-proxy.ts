@@ -13,8 +13,8 @@ import {
 import type { AllowlistPolicy } from './network-policy.js';
 import { parseConnectTarget, parseForwardTarget } from './parse-egress-target.js';
 import { answer, answerRaw, endToEnd } from './proxy-answers.js';
-import { parseGatewayRequest, serveRegistryGateway } from './registry-gateway.js';
-import { collectClientHello, judgeTunnelHello, type TunnelRefusal } from './tunnel-hello.js';
+import { parseGatewayRequest, readOnlyRegistryBody, serveRegistryGateway } from './registry-gateway.js';
+import { collectClientHello, judgeTunnelHello, refuseTunnel } from './tunnel-hello.js';
 
 /** The part of a pino logger the proxy uses; a pino `Logger` fits as is. */
 export interface EgressLogger {
@@ -65,31 +65,10 @@ function statusOf(decision: Extract<EgressDecision, { allowed: false }>): number
   return decision.reason === 'unresolvable' ? 502 : 403;
 }
 
-function readOnlyRegistryBody(host: string, method: string): string {
-  return (
-    `handsbot egress proxy refused ${method} to ${host}: this registry takes uploads, and registries are ` +
-    'read-only in this sandbox. Read it through the registry gateway the sandbox is configured with ' +
-    '(npm_config_registry); a maintainer can allow uploads with network.registryUploads: true.\n'
-  );
-}
-
 /** The Host header as a target, 'absent' when not sent, undefined when unreadable. */
 function hostHeaderTarget(header: string | undefined): EgressTarget | 'absent' | undefined {
   if (header === undefined) return 'absent';
   return parseForwardTarget(`http://${header}/`)?.target;
-}
-
-/**
- * Ends a tunnel whose first bytes were refused, in a form its client reads: a TLS alert
- * (unrecognized_name) for a hello naming another server, an HTTP answer for plain bytes.
- */
-function refuseTunnel(client: Duplex, reason: TunnelRefusal, message: string): void {
-  if (reason === 'not-tls') {
-    answerRaw(client, 403, message);
-    return;
-  }
-  client.resume();
-  client.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x70]));
 }
 
 /**

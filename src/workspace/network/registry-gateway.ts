@@ -85,3 +85,12 @@ export async function serveRegistryGateway(
   res.once('close', () => forward.destroy());
   forward.end();
 }
+
+/** The refusal of a tunnel to, or a plain-http upload to, a registry that is read-only here. */
+export function readOnlyRegistryBody(host: string, method: string): string {
+  return (
+    `handsbot egress proxy refused ${method} to ${host}: this registry takes uploads, and registries are ` +
+    'read-only in this sandbox. Read it through the registry gateway the sandbox is configured with ' +
+    '(npm_config_registry); a maintainer can allow uploads with network.registryUploads: true.\n'
+  );
+}
