@@ -113,7 +113,8 @@ export function createRunJobProcessor(options: RunJobProcessorOptions): RunJobPr
         data,
         task,
         prepared,
-        signal: ctx.signal,
+        // The workspace may end the run itself (its checkout over the disk limit).
+        signal: prepared.stopped ? AbortSignal.any([ctx.signal, prepared.stopped]) : ctx.signal,
         drain: ctx.drain,
         waitForDecision: (signal) => ctx.waitForDecision(signal),
         onState: (next, event) => {

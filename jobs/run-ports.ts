@@ -46,6 +46,8 @@ export interface RepoRunSettings {
   modelProfile?: string;
   maxIterations?: number;
   maxCostUsd?: number;
+  /** Megabytes of disk the checkout may use. */
+  diskLimitMb?: number;
   image?: string;
   /** The setup script's path in the repository (default `.openhands/setup.sh`). */
   setupScript?: string;
@@ -68,6 +70,11 @@ export interface PreparedWorkspace {
    * a fresh one: the edits its log records are not in it, and the agent is told so.
    */
   readonly freshCheckoutOnResume?: boolean;
+  /**
+   * Aborts when the workspace itself ends the run (its checkout went over the disk limit, measured by
+   * the watchdog); the reason is the error the run ends with.
+   */
+  readonly stopped?: AbortSignal;
   /** What `.openhands/setup.sh` (from the base branch) did in the sandbox before the agent started. */
   readonly setup?: { readonly exitCode: number; readonly output: string; readonly timedOut: boolean };
   /**

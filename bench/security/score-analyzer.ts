@@ -2,28 +2,40 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { rateShellCommand } from '../../src/security/rate-shell-command.js';
-import { CORPUS_WORKSPACE, loadCorpus, scoreCorpus } from './score-corpus.js';
+import {
+  CORPUS_WORKSPACE,
+  type CorpusLine,
+  type GroupScore,
+  loadCorpus,
+  loadHeldOut,
+  scoreCorpus,
+} from './score-corpus.js';
 
 /*
- * Scores the rule-based analyzer on the labelled corpus and times it.
+ * Scores the rule-based analyzer on the labelled corpus (plain and adversarial commands apart, and the
+ * held-out set, when present, as its own row: it is never used to tune the rules) and times it.
  * Run: npx tsx bench/security/score-analyzer.ts   (writes bench/security/results.json)
  */
 const ROUNDS = 20;
 const WARMUP_ROUNDS = 5;
 const corpus = loadCorpus();
 const score = scoreCorpus(corpus);
+const heldOut = loadHeldOut();
+const heldOutScore = heldOut === undefined ? undefined : scoreCorpus(heldOut);
+const rate = (line: CorpusLine) =>
+  rateShellCommand(line.command, { workspaceRoot: CORPUS_WORKSPACE, history: line.history ?? [] });
 
 // The first pass runs before V8 has optimised the rules: time it apart as the cold figure, warm up a
 // few more passes, then time every command ROUNDS times for the steady state a worker sees.
 const cold: number[] = [];
 for (const line of corpus) {
   const start = performance.now();
-  rateShellCommand(line.command, { workspaceRoot: CORPUS_WORKSPACE });
+  rate(line);
   cold.push(performance.now() - start);
 }
 cold.sort((a, b) => a - b);
 for (let round = 0; round < WARMUP_ROUNDS; round++) {
-  for (const line of corpus) rateShellCommand(line.command, { workspaceRoot: CORPUS_WORKSPACE });
+  for (const line of corpus) rate(line);
 }
 const timings: number[] = [];
 // CPU time of this process per rating: what the analyzer itself costs, which time spent preempted by
@@ -33,7 +45,7 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const line of corpus) {
     const cpuStart = process.cpuUsage();
     const start = performance.now();
-    rateShellCommand(line.command, { workspaceRoot: CORPUS_WORKSPACE });
+    rate(line);
     timings.push(performance.now() - start);
     const cpu = process.cpuUsage(cpuStart);
     cpuTimings.push((cpu.user + cpu.system) / 1000);
@@ -48,7 +60,7 @@ const bestOf: number[] = corpus.map((line) => {
   let best = Number.POSITIVE_INFINITY;
   for (let attempt = 0; attempt < 5; attempt++) {
     const start = performance.now();
-    rateShellCommand(line.command, { workspaceRoot: CORPUS_WORKSPACE });
+    rate(line);
     best = Math.min(best, performance.now() - start);
   }
   return best;
@@ -64,14 +76,36 @@ const max = timings.at(-1) ?? 0;
 const coldP99 = cold[Math.min(cold.length - 1, Math.floor(0.99 * cold.length))] ?? 0;
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const groups: [string, GroupScore | undefined][] = [
+  ['plain', score.plain],
+  ['adversarial', score.adversarial],
+  ['held-out', heldOutScore],
+];
+const table: string[][] = [
+  ['commands', 'risky', 'caught (HIGH or gated)', 'HIGH only', 'everyday', 'false HIGH', 'false gated'],
+];
+for (const [name, group] of groups) {
+  if (group === undefined) {
+    table.push([name, '-', 'not present', '', '', '', '']);
+    continue;
+  }
+  const { risky, everyday } = group;
+  table.push([
+    name,
+    String(risky.total),
+    `${risky.caught} (${pct(risky.recall)})`,
+    pct(risky.strictHighRecall),
+    String(everyday.total),
+    `${everyday.high} (${pct(everyday.highShare)})`,
+    `${everyday.gated} (${pct(everyday.gatedShare)})`,
+  ]);
+}
+const widths =
+  table[0]?.map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length))) ?? [];
+for (const row of table) console.log(row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  '));
+console.log('targets: caught >= 90% (held-out), false gated <= 5%\n');
+
 const rows: [string, string, string][] = [
-  ['risky commands', String(score.risky.total), ''],
-  ['recall (HIGH, or MEDIUM where by design)', score.risky.recall.toFixed(3), 'target >= 0.95'],
-  ['recall counting HIGH only', score.risky.strictHighRecall.toFixed(3), ''],
-  ['everyday commands', String(score.everyday.total), ''],
-  ['everyday rated HIGH', `${score.everyday.high} (${pct(score.everyday.highShare)})`, 'target <= 5%'],
-  ['everyday rated MEDIUM', String(score.everyday.medium), ''],
-  ['everyday rated UNKNOWN', String(score.everyday.unknown), ''],
   ['ms per command p50', p50.toFixed(3), `${timings.length} ratings`],
   ['ms per command p99', p99.toFixed(3), 'target < 5'],
   ['ms per command max', max.toFixed(3), 'GC pauses and other load show here'],
@@ -85,16 +119,21 @@ console.log(`${'metric'.padEnd(width)}  ${'value'.padEnd(12)}  note`);
 for (const [metric, value, note] of rows)
   console.log(`${metric.padEnd(width)}  ${value.padEnd(12)}  ${note}`);
 if (score.misses.length > 0) {
-  console.log('\nmisses:');
+  console.log('\nmisses (own corpus):');
   for (const miss of score.misses)
-    console.log(`  ${miss.label} ${miss.risk} ${JSON.stringify(miss.command)} (${miss.note})`);
+    console.log(
+      `  ${miss.set} ${miss.label} ${miss.risk}${miss.gated ? ' gated' : ''} ${JSON.stringify(miss.command)} (${miss.note})`,
+    );
 }
 
 const results = {
-  corpus: 'bench/security/commands.jsonl',
-  recallCounts: 'risky rated HIGH, or MEDIUM where the line has expect=MEDIUM (environment dumps)',
-  risky: score.risky,
-  everyday: score.everyday,
+  corpus: ['bench/security/commands.jsonl', 'bench/security/adversarial-session.jsonl'],
+  recallCounts:
+    'risky rated HIGH, held by the default confirmation policy, or MEDIUM where the line has expect=MEDIUM (environment dumps); everyday counted against when HIGH or held',
+  plain: score.plain,
+  adversarial: score.adversarial,
+  // Only the figures: the held-out lines are not copied here, so nobody tunes on them by reading this.
+  heldOut: heldOutScore === undefined ? null : { risky: heldOutScore.risky, everyday: heldOutScore.everyday },
   timingMs: {
     p50: round3(p50),
     p99: round3(p99),
@@ -107,11 +146,14 @@ const results = {
     ratings: timings.length,
     warmupRounds: WARMUP_ROUNDS,
   },
-  misses: score.misses.map(({ command, label, note, risk, rules }) => ({
+  misses: score.misses.map(({ command, history, set, label, note, risk, gated, rules }) => ({
     command,
+    ...(history === undefined ? {} : { history }),
+    set,
     label,
     note,
     risk,
+    gated,
     rules,
   })),
   node: process.version,

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
 import type { Logger } from 'pino';
+import { resolveDiskLimit } from '../../src/config/resolve-run-limits.js';
+import { type DiskWatchVerdict, formatBytes, watchDiskUsage } from '../../src/workspace/disk/index.js';
 import {
   createDockerWorkspace,
   removeRunSandboxes,
@@ -14,7 +16,7 @@ import { formatRepoInstructions } from '../../src/workspace/repo-instructions/fo
 import { readRepoInstructions } from '../../src/workspace/repo-instructions/read-repo-instructions.js';
 import type { Workspace } from '../../src/workspace/workspace.js';
 import { PermanentJobError, TransientJobError } from '../job-errors.js';
-import type { PreparedWorkspace, WorkspaceProvider } from '../run-ports.js';
+import type { PreparedWorkspace, RunTask, WorkspaceProvider } from '../run-ports.js';
 
 export interface DockerWorkspaceProviderOptions {
   docker: Dockerode;
@@ -28,6 +30,12 @@ export interface DockerWorkspaceProviderOptions {
   workerId: string;
   networkPolicy: NetworkPolicy;
   limits?: Partial<SandboxLimits>;
+  /**
+   * Disk a run's checkout may use (a repository may lower it). Mirrors whose checkouts are
+   * filesystems of their own hold it by their size; plain folders are measured every
+   * `watchIntervalMs` (default 5 s) and a run over it is stopped.
+   */
+  disk: { limitBytes: number; watchIntervalMs?: number };
   logger: Logger;
 }
 
@@ -51,14 +59,22 @@ export function createDockerWorkspaceProvider(options: DockerWorkspaceProviderOp
         );
       }
       const log = options.logger.child({ runId, repository: `${owner}/${name}` });
+      const disks = options.mirrors.disks;
+      const diskLimit = resolveDiskLimit(task.repoSettings?.diskLimitMb, options.disk.limitBytes);
 
       let baseCommit: string;
-      const reuse = resume && existsSync(path.join(checkoutDir, '.git'));
+      // A kept checkout of a bounded filesystem is an unmounted image until it is reopened.
+      const reuse = resume && (await disks.reopen(checkoutDir)) && existsSync(path.join(checkoutDir, '.git'));
       if (reuse) {
-        baseCommit = await readHead(options, remoteUrl, ref, data.installationId, signal);
+        baseCommit = await readHead(options, remoteUrl, ref, data.installationId, signal).catch(
+          async (error: unknown) => {
+            await disks.close(checkoutDir);
+            throw error;
+          },
+        );
         log.info('resuming in the checkout this worker kept');
       } else {
-        await rm(checkoutDir, { recursive: true, force: true });
+        await disks.remove(checkoutDir);
         await mkdir(options.checkoutsDir, { recursive: true });
         const token = await options.installationToken(data.installationId);
         try {
@@ -68,82 +84,170 @@ export function createDockerWorkspaceProvider(options: DockerWorkspaceProviderOp
             dest: checkoutDir,
             token,
             signal,
+            diskBytes: diskLimit,
           });
           baseCommit = provisioned.commit;
         } catch (error) {
           throw classifyGitFailure(error);
         }
       }
-
-      if (resume) {
-        // This worker holds the run now: a sandbox, relay or network of it is a dead worker's, and
-        // the network's name would clash with the one made below.
-        const removed = await removeRunSandboxes(options.docker, runId);
-        await reapEgress({ docker: options.docker, logger: log, isActive: (id) => id !== runId });
-        if (removed.length > 0)
-          log.warn({ removed }, 'removed the sandbox a stopped worker left for this run');
-      }
-
-      let workspace: Workspace | undefined;
-      // The repository's own .github/openhands.yml (read from its default branch) wins over the worker's.
-      const image = task.repoSettings?.image ?? options.image;
-      const egress = await provisionEgress(task.repoSettings?.network ?? options.networkPolicy, {
-        docker: options.docker,
-        logger: log,
-        runId,
-        relayImage: options.image,
-        labels: { 'handsbot.worker': options.workerId },
-      });
       try {
-        workspace = await createDockerWorkspace({
-          docker: options.docker,
-          image,
-          runId,
-          hostCheckoutDir: checkoutDir,
-          repoName: name,
-          labels: { repository: `${owner}/${name}`, worker: options.workerId },
-          network: egress.networkMode,
-          env: egress.env,
-          signal,
-          ...(options.limits ? { limits: options.limits } : {}),
-        });
+        return await openSandbox(
+          { runId, task, resume, reuse, signal, log, checkoutDir, diskLimit },
+          {
+            owner,
+            name,
+            ref,
+            remoteUrl,
+            baseCommit,
+            installationId: data.installationId,
+          },
+        );
       } catch (error) {
-        await egress.release();
+        // The job may be retried: its checkout stays, its loop device does not.
+        await disks.close(checkoutDir);
         throw error;
       }
-      const opened = workspace;
-      let preparation: Preparation = {};
-      try {
-        // Read from the base branch in the mirror: for a PR run, never from the untrusted head.
-        preparation = await prepareRepository(options, opened, {
-          url: remoteUrl,
-          baseRef: task.defaultBranch ?? ref,
-          installationId: data.installationId,
-          runSetup: !reuse,
-          ...(task.repoSettings?.setupScript ? { setupScriptPath: task.repoSettings.setupScript } : {}),
-          signal,
-        });
-      } catch (error) {
-        await opened.close();
-        await egress.release();
-        throw error;
-      }
-      return {
-        workspace: opened,
-        checkoutDir,
-        remoteUrl,
-        baseCommit,
-        ...(resume && !reuse ? { freshCheckoutOnResume: true } : {}),
-        ...preparation,
-        async release({ final }) {
-          // The container goes before its network; the checkout stays for a run that will resume.
-          await opened.close();
-          await egress.release();
-          if (final) await rm(checkoutDir, { recursive: true, force: true });
-        },
-      };
     },
   };
+
+  /** The container on the checkout, its network, the repository's setup, and the disk watchdog. */
+  async function openSandbox(
+    run: {
+      runId: string;
+      task: RunTask;
+      resume: boolean;
+      reuse: boolean;
+      signal: AbortSignal;
+      log: Logger;
+      checkoutDir: string;
+      diskLimit: number;
+    },
+    repo: {
+      owner: string;
+      name: string;
+      ref: string;
+      remoteUrl: string;
+      baseCommit: string;
+      installationId: number;
+    },
+  ): Promise<PreparedWorkspace> {
+    const { runId, task, signal, log, checkoutDir } = run;
+    if (run.resume) {
+      // This worker holds the run now: a sandbox, relay or network of it is a dead worker's, and
+      // the network's name would clash with the one made below.
+      const removed = await removeRunSandboxes(options.docker, runId);
+      await reapEgress({ docker: options.docker, logger: log, isActive: (id) => id !== runId });
+      if (removed.length > 0) log.warn({ removed }, 'removed the sandbox a stopped worker left for this run');
+    }
+
+    // The repository's own .github/openhands.yml (read from its default branch) wins over the worker's.
+    const image = task.repoSettings?.image ?? options.image;
+    const egress = await provisionEgress(task.repoSettings?.network ?? options.networkPolicy, {
+      docker: options.docker,
+      logger: log,
+      runId,
+      relayImage: options.image,
+      labels: { 'handsbot.worker': options.workerId },
+    });
+    let opened: Workspace;
+    try {
+      opened = await createDockerWorkspace({
+        docker: options.docker,
+        image,
+        runId,
+        hostCheckoutDir: checkoutDir,
+        repoName: repo.name,
+        labels: { repository: `${repo.owner}/${repo.name}`, worker: options.workerId },
+        network: egress.networkMode,
+        dns: egress.dns,
+        env: egress.env,
+        signal,
+        ...(options.limits ? { limits: options.limits } : {}),
+      });
+    } catch (error) {
+      await egress.release();
+      throw error;
+    }
+    const stopped = new AbortController();
+    // A checkout on a filesystem of its own is bounded by its size; a plain folder is measured.
+    const watch =
+      options.mirrors.disks.kind === 'directory'
+        ? watchDiskUsage({
+            dir: checkoutDir,
+            limitBytes: run.diskLimit,
+            intervalMs: options.disk.watchIntervalMs ?? DISK_WATCH_INTERVAL_MS,
+            onStop: (verdict) => {
+              log.warn(
+                { verdict: describeVerdict(verdict) },
+                'stopping the run: its checkout is over its disk limit',
+              );
+              stopped.abort(diskLimitError(verdict, run.diskLimit));
+              // Whatever is still writing (a background process included) stops with the container.
+              void opened.close().catch(() => undefined);
+            },
+          })
+        : null;
+    const closeAll = async () => {
+      await watch?.stop();
+      // The container goes before its network.
+      await opened.close();
+      await egress.release();
+    };
+    let preparation: Preparation = {};
+    try {
+      // Read from the base branch in the mirror: for a PR run, never from the untrusted head.
+      preparation = await prepareRepository(options, opened, {
+        url: repo.remoteUrl,
+        baseRef: task.defaultBranch ?? repo.ref,
+        installationId: repo.installationId,
+        runSetup: !run.reuse,
+        ...(task.repoSettings?.setupScript ? { setupScriptPath: task.repoSettings.setupScript } : {}),
+        signal,
+      });
+    } catch (error) {
+      await closeAll();
+      // The setup script filled the checkout: that is what the user is told, not the exec's failure.
+      throw stopped.signal.aborted ? stopped.signal.reason : error;
+    }
+    return {
+      workspace: opened,
+      checkoutDir,
+      remoteUrl: repo.remoteUrl,
+      baseCommit: repo.baseCommit,
+      stopped: stopped.signal,
+      ...(run.resume && !run.reuse ? { freshCheckoutOnResume: true } : {}),
+      ...preparation,
+      async release({ final }) {
+        await closeAll();
+        // The checkout stays for a run that will resume (unmounted: its loop device goes now).
+        if (final) await options.mirrors.disks.remove(checkoutDir);
+        else await options.mirrors.disks.close(checkoutDir);
+      },
+    };
+  }
+}
+
+const DISK_WATCH_INTERVAL_MS = 5_000;
+
+/** What the run ends with when the watchdog stops it: the tracking comment says why, in the user's terms. */
+function diskLimitError(verdict: DiskWatchVerdict, limitBytes: number): PermanentJobError {
+  if (verdict.kind === 'exceeded') {
+    return new PermanentJobError(
+      `the checkout used ${verdict.usedBytes} bytes of disk, over its limit of ${limitBytes}`,
+      `The run used more than ${formatBytes(limitBytes)} of disk, its limit, and was stopped.`,
+    );
+  }
+  return new PermanentJobError(
+    `the checkout's disk use could not be measured: ${describeVerdict(verdict)}`,
+    `The run's disk use could not be measured (part of its checkout cannot be read), so it was stopped; its limit is ${formatBytes(limitBytes)}.`,
+    { cause: verdict.error },
+  );
+}
+
+function describeVerdict(verdict: DiskWatchVerdict): string {
+  if (verdict.kind === 'exceeded') return `${verdict.usedBytes} bytes used`;
+  return verdict.error instanceof Error ? verdict.error.message : String(verdict.error);
 }
 
 type Preparation = Pick<PreparedWorkspace, 'repositoryInstructions' | 'setup'>;

@@ -118,6 +118,11 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentOutput> {
       await conversation.decide(decision);
       state = await conversation.run(input.signal);
     }
+    if (input.signal.aborted && input.signal.reason instanceof PermanentJobError) {
+      // Not a user's stop: the workspace ended the run (over its disk limit); the error says why.
+      await conversation.stop(input.signal.reason.message);
+      throw input.signal.reason;
+    }
     if (input.signal.aborted) {
       const reason = String(input.signal.reason ?? 'stopped');
       // Recorded, so the tracking comment says stopped and nothing ever resumes the run.

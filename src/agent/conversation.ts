@@ -14,6 +14,7 @@ import { detectStuck } from './detect-stuck.js';
 import { executeAction } from './execute-action.js';
 import { RunLog, type RunLogDeps } from './run-log.js';
 import { type RunState, TERMINAL_STATUSES } from './run-state.js';
+import { terminalHistory } from './terminal-history.js';
 import { toStepEvents } from './to-step-events.js';
 
 export interface ConversationDeps extends RunLogDeps {
@@ -220,7 +221,13 @@ export class Conversation {
       await this.handleLlmError(error, signal);
       return;
     }
-    const batch: NewEvent[] = await toStepEvents(response, this.agent, this.workspace.root, signal);
+    const batch: NewEvent[] = await toStepEvents(
+      response,
+      this.agent,
+      this.workspace.root,
+      signal,
+      terminalHistory(this.log.all()),
+    );
     if (response.toolCalls.length === 0) {
       if (this.agent.autoContinue) {
         batch.push({

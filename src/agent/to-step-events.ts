@@ -1,17 +1,21 @@
 import type { NewEvent } from '../events/event.js';
 import type { LlmResponse } from '../llm/types.js';
 import type { AgentSpec } from './agent-spec.js';
+import { appendCalls, type TerminalCall, terminalCall } from './terminal-history.js';
 
 /**
  * Turns one LLM response into the events that record it: a message when it called no tool, else one
  * action per valid call (rated by the analyzer) and one agent error per bad call. They are appended as
  * one batch, so a crash never leaves half a response in the log and the call is never made twice.
+ * `history` is what the terminal ran before this response (`terminalHistory` of the log); each call is
+ * rated after it and after the terminal calls before it in this response, which run first.
  */
 export async function toStepEvents(
   response: LlmResponse,
   agent: AgentSpec,
   workspaceRoot: string,
   signal: AbortSignal,
+  history: readonly string[] = [],
 ): Promise<NewEvent[]> {
   const llm = response.metrics;
   if (response.toolCalls.length === 0) {
@@ -26,11 +30,19 @@ export async function toStepEvents(
       },
     ];
   }
+  const parsedCalls = response.toolCalls.map((call) => agent.tools.parseToolCall(call));
+  const earlierCalls: TerminalCall[] = [];
+  const histories = parsedCalls.map((parsed) => {
+    const before = appendCalls(history, earlierCalls);
+    const call = parsed.ok ? terminalCall(parsed.tool.name, parsed.args) : null;
+    if (call !== null) earlierCalls.push(call);
+    return before;
+  });
   return Promise.all(
     response.toolCalls.map(async (call, index): Promise<NewEvent> => {
       const thought = index === 0 ? response.content : '';
       const metrics = index === 0 ? { llm } : {};
-      const parsed = agent.tools.parseToolCall(call);
+      const parsed = parsedCalls[index] ?? agent.tools.parseToolCall(call);
       if (!parsed.ok) {
         return {
           kind: 'agent_error',
@@ -50,6 +62,7 @@ export async function toStepEvents(
           arguments: parsed.args,
           declaredRisk: parsed.securityRisk,
           workspaceRoot,
+          history: histories[index] ?? history,
         },
         signal,
       );

@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import Dockerode from 'dockerode';
 import type { Logger } from 'pino';
@@ -17,6 +16,12 @@ import {
 import { openEventStore } from '../runtime/open-event-store.js';
 import { readRunEvents } from '../runtime/read-run-events.js';
 import { createRedactor } from '../security/redactor.js';
+import {
+  checkoutDisksFor,
+  type DiskBoundChoice,
+  detectDiskBound,
+  reapCheckoutDisks,
+} from '../workspace/disk/index.js';
 import { LABELS, startOrphanReaper } from '../workspace/docker/index.js';
 import { MirrorCache } from '../workspace/git/index.js';
 import { networkPolicySchema, reapEgress } from '../workspace/network/index.js';
@@ -48,6 +53,8 @@ export async function composeWorker(config: Config, logger: Logger): Promise<Com
   const docker = new Dockerode();
   const workerId = `${hostname()}-${process.pid}`;
   const active = new Set<string>();
+  const diskBound = await chooseDiskBound(config, logger);
+  const disks = checkoutDisksFor(diskBound.mode);
 
   const workspaces = createDockerWorkspaceProvider({
     docker,
@@ -55,10 +62,12 @@ export async function composeWorker(config: Config, logger: Logger): Promise<Com
     // Spare checkouts (made in the background, handed over by rename) are what make a warm start
     // cheap: writing thousands of files dominates a checkout (bench/results/workspace-ready.json).
     // Mirrors and checkouts both live under HANDSBOT_DATA_DIR, one filesystem, as renames need.
+    // Each checkout is a filesystem of the disk limit's size when the worker can mount one.
     mirrors: new MirrorCache({
       cacheDir: config.sandbox.mirrorsDir,
       maxBytes: config.sandbox.mirrorCacheMaxBytes,
       spareCheckouts: true,
+      checkouts: { disks, bytes: config.sandbox.disk.limitBytes },
     }),
     checkoutsDir: config.sandbox.checkoutsDir,
     gitBaseUrl: gitWebRoot(config.githubApp.baseUrl),
@@ -66,6 +75,7 @@ export async function composeWorker(config: Config, logger: Logger): Promise<Com
     workerId,
     networkPolicy: networkPolicySchema.parse(config.sandbox.network),
     limits: config.sandbox.limits,
+    disk: { limitBytes: config.sandbox.disk.limitBytes },
     logger,
   });
   const github = createRunGitHub({
@@ -102,12 +112,20 @@ export async function composeWorker(config: Config, logger: Logger): Promise<Com
     intervalMs: REAP_INTERVAL_MS,
     onReaped: async (reaped) => {
       logger.warn({ reaped }, 'removed sandboxes left by a crashed run');
-      // Their checkouts go too: no run will resume in them on this worker.
-      await Promise.all(
-        reaped.map((r) => (r.checkoutDir ? rm(r.checkoutDir, { recursive: true, force: true }) : null)),
-      );
+      // Their checkouts go too (unmounted first): no run will resume in them on this worker.
+      await Promise.all(reaped.map((r) => (r.checkoutDir ? disks.remove(r.checkoutDir) : null)));
       // Then the networks and proxy relays of those runs.
       await reapEgress({ docker, logger, isActive: await runsWithSandboxes(docker) });
+    },
+    afterSweep: async () => {
+      // Checkout filesystems a crashed worker left mounted, whether or not it had made a sandbox.
+      const live = await runsWithSandboxes(docker);
+      const disksReaped = await reapCheckoutDisks({
+        checkoutsDir: config.sandbox.checkoutsDir,
+        isRunLive: (runId) => active.has(runId) || live(runId),
+      });
+      if (disksReaped.length > 0)
+        logger.warn({ disks: disksReaped }, 'removed checkout filesystems left by a crashed run');
     },
     onError: (error) => logger.error({ err: error }, 'the orphan reaper failed'),
   });
@@ -125,6 +143,25 @@ export async function composeWorker(config: Config, logger: Logger): Promise<Com
       await store.close();
     },
   };
+}
+
+/** HANDSBOT_DISK_BOUND: `filesystem` refuses to start without loop mounts; `auto` falls back, saying why. */
+async function chooseDiskBound(config: Config, logger: Logger): Promise<DiskBoundChoice> {
+  const { bound, limitBytes } = config.sandbox.disk;
+  const choice: DiskBoundChoice =
+    bound === 'watchdog'
+      ? { mode: 'watchdog', reason: 'HANDSBOT_DISK_BOUND=watchdog' }
+      : await detectDiskBound(config.sandbox.checkoutsDir);
+  if (bound === 'filesystem' && choice.mode !== 'filesystem') {
+    throw new Error(`HANDSBOT_DISK_BOUND=filesystem, but ${choice.reason ?? 'loop mounts do not work here'}`);
+  }
+  logger.info(
+    { mode: choice.mode, limitBytes, ...(choice.reason ? { reason: choice.reason } : {}) },
+    choice.mode === 'filesystem'
+      ? 'each checkout is a filesystem of its own, of the disk limit'
+      : 'checkouts are measured by a watchdog that stops a run over the disk limit',
+  );
+  return choice;
 }
 
 /**

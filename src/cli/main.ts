@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { loadEnvironment } from '../config/load-environment.js';
 import type { CliContext } from './cli-context.js';
+import { packageVersion } from './package-version.js';
 import { replayCommand } from './replay-command.js';
 import { resumeCommand } from './resume-command.js';
 import { runRiskCommand } from './risk-command.js';
@@ -16,6 +17,7 @@ function buildProgram(context: () => CliContext, exit: (code: number) => void): 
     .description(
       'A coding agent that turns issues into pull requests (event-sourced, OpenHands-compatible tools)',
     )
+    .version(packageVersion())
     .showHelpAfterError();
 
   program
@@ -73,7 +75,12 @@ function buildProgram(context: () => CliContext, exit: (code: number) => void): 
     .option('--jsonl', 'read {"command": ...} lines on stdin, write one verdict per line', false)
     .action(async (command: string[], opts) => {
       const ctx = context();
-      exit(await runRiskCommand({ ...opts, command }, { stdin: ctx.stdin, stdout: ctx.stdout }));
+      exit(
+        await runRiskCommand(
+          { ...opts, command },
+          { stdin: ctx.stdin, stdout: ctx.stdout, policy: ctx.config.confirmationPolicy },
+        ),
+      );
     });
 
   return program;

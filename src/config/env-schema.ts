@@ -256,6 +256,16 @@ export const envSchema = z.object({
         .filter(Boolean),
     )
     .describe('Comma-separated hosts allowed besides the package registries (allowlist mode)'),
+  HANDSBOT_DISK_LIMIT_MB: int('a positive whole number of megabytes')
+    .refine((mb) => mb >= 64, 'must be at least 64 megabytes')
+    .default(10_240)
+    .describe("Disk a run's checkout may use; a repository may lower it"),
+  HANDSBOT_DISK_BOUND: z
+    .enum(['auto', 'filesystem', 'watchdog'])
+    .default('auto')
+    .describe(
+      'How the disk limit holds: each checkout its own loop-mounted filesystem (root and loop devices needed), a watchdog that stops a run over it, or auto (the first when it works)',
+    ),
   HANDSBOT_MIRROR_CACHE_MAX_MB: int('a positive whole number of megabytes')
     .default(10_240)
     .describe('Total size of the bare git mirrors a worker keeps; least recently used go first'),

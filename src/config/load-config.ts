@@ -42,6 +42,8 @@ export interface SandboxConfig {
   readonly mirrorsDir: string;
   readonly checkoutsDir: string;
   readonly mirrorCacheMaxBytes: number;
+  /** Disk a run's checkout may use (a repository may lower it), and how that holds. */
+  readonly disk: { readonly limitBytes: number; readonly bound: 'auto' | 'filesystem' | 'watchdog' };
 }
 
 export interface JobsConfig {
@@ -129,7 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     confirmationPolicy:
       e.HANDSBOT_CONFIRMATION === 'risky'
-        ? { kind: 'risky', threshold: e.HANDSBOT_CONFIRMATION_THRESHOLD, unknownAs: 'MEDIUM' }
+        ? { kind: 'risky', threshold: e.HANDSBOT_CONFIRMATION_THRESHOLD, unknownAs: 'HIGH' }
         : { kind: e.HANDSBOT_CONFIRMATION },
     securityLlm: e.HANDSBOT_SECURITY_LLM,
     confirmationTimeoutMs: e.HANDSBOT_CONFIRMATION_TIMEOUT_S * 1000,
@@ -178,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       mirrorsDir: path.join(dataDir, 'mirrors'),
       checkoutsDir: path.join(dataDir, 'checkouts'),
       mirrorCacheMaxBytes: e.HANDSBOT_MIRROR_CACHE_MAX_MB * 1024 * 1024,
+      disk: { limitBytes: e.HANDSBOT_DISK_LIMIT_MB * 1024 * 1024, bound: e.HANDSBOT_DISK_BOUND },
     },
   };
   return deepFreeze(config);

@@ -21,3 +21,8 @@ export function resolveRunLimits(
   );
   return { maxIterations, maxCostUsd: caps.length > 0 ? Math.min(...caps) : null };
 }
+
+/** A run's disk limit in bytes: the repository's (in megabytes) when lower than the installation's. */
+export function resolveDiskLimit(repoMb: number | undefined, installationBytes: number): number {
+  return repoMb === undefined ? installationBytes : Math.min(repoMb * 1024 * 1024, installationBytes);
+}

@@ -38,9 +38,10 @@ export function createAgentSpec(config: Config, options: AgentSpecOptions): Agen
   const agentRoute = chosen ? [chosen, ...llm.routes.agent.filter((n) => n !== chosen)] : llm.routes.agent;
   const router = createLlmRouter({ profiles, routes: { ...llm.routes, agent: agentRoute } });
   const analyzers: EnsembleMember[] = [
-    // A model that declares no risk says nothing; rules that cannot tell count as MEDIUM.
+    // A model that declares no risk says nothing; rules that cannot read what would run count as
+    // HIGH (fail closed: an unreadable command is what a hostile agent hides behind).
     { analyzer: llmDeclaredRiskAnalyzer },
-    { analyzer: ruleBasedAnalyzer, unknownAs: 'MEDIUM' },
+    { analyzer: ruleBasedAnalyzer, unknownAs: 'HIGH' },
   ];
   if (config.securityLlm) analyzers.push({ analyzer: createLlmRiskAnalyzer(router.client('security')) });
   return Object.freeze({

@@ -12,8 +12,13 @@ export const confirmationPolicySchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('risky'),
     threshold: knownRiskSchema.default('HIGH'),
-    /** What an UNKNOWN verdict counts as (issue #4: MEDIUM by default). */
-    unknownAs: knownRiskSchema.default('MEDIUM'),
+    /**
+     * What an UNKNOWN verdict counts as. HIGH by default: UNKNOWN means the analyzer could not read
+     * what would run (a computed command name, `eval` of built text, unparseable input), and a hostile
+     * agent reaches for exactly that, so it waits for a person (as the OpenHands SDK's
+     * `ConfirmRisky(confirm_unknown=True)` does).
+     */
+    unknownAs: knownRiskSchema.default('HIGH'),
   }),
 ]);
 export type ConfirmationPolicy = z.infer<typeof confirmationPolicySchema>;
@@ -21,7 +26,7 @@ export type ConfirmationPolicy = z.infer<typeof confirmationPolicySchema>;
 export const DEFAULT_CONFIRMATION_POLICY: ConfirmationPolicy = {
   kind: 'risky',
   threshold: 'HIGH',
-  unknownAs: 'MEDIUM',
+  unknownAs: 'HIGH',
 };
 
 export function needsConfirmation(policy: ConfirmationPolicy, verdict: SecurityVerdict): boolean {

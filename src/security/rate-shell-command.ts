@@ -13,6 +13,8 @@ import { type CommandRule, type Finding, finding, type RuleContext } from './rul
 import { systemStateRule } from './rules/system-state.js';
 import { commandViews } from './shell/command-views.js';
 import { parseShell } from './shell/parse-shell.js';
+import { sessionFindings } from './shell-session/session-findings.js';
+import { deriveShellSession } from './shell-session/shell-session.js';
 import { verdictOf } from './verdict-of.js';
 
 export const SHELL_RULES: readonly CommandRule[] = [
@@ -33,6 +35,11 @@ const MAX_DEPTH = 5;
 export interface RateShellOptions {
   /** Absolute path of the workspace the command runs in (its working directory). */
   readonly workspaceRoot: string;
+  /**
+   * The terminal session's earlier commands, oldest first, since its last reset: the persistent shell
+   * keeps their aliases, functions, variables, traps and directory, so this command is rated in that state.
+   */
+  readonly history?: readonly string[];
 }
 
 /**
@@ -41,18 +48,34 @@ export interface RateShellOptions {
  * interpreter one-liners — goes through the rules, and the worst finding decides. Text the parser
  * cannot read is UNKNOWN, never LOW.
  */
-export function rateShellCommand(command: string, { workspaceRoot }: RateShellOptions): SecurityVerdict {
-  return verdictOf(rateScript(command, workspaceRoot, 0));
+export function rateShellCommand(
+  command: string,
+  { workspaceRoot, history = [] }: RateShellOptions,
+): SecurityVerdict {
+  const session = deriveShellSession(history, workspaceRoot);
+  const rate = (script: string): Finding[] => rateScript(script, workspaceRoot, 0);
+  return verdictOf([...rate(command), ...sessionFindings(command, session, workspaceRoot, rate)]);
 }
 
-/** The findings behind a rating, for the bench and for rules that embed scripts. */
-export function rateScript(source: string, workspaceRoot: string, depth: number): Finding[] {
+/**
+ * The findings behind a rating, for the bench and for rules that embed scripts. `positional` are the
+ * script's `$1`, `$@`... when the caller knows them (`bash -c CODE arg0 ARGS`).
+ */
+export function rateScript(
+  source: string,
+  workspaceRoot: string,
+  depth: number,
+  positional?: readonly string[],
+): Finding[] {
   if (source.trim() === '') return [];
   if (depth > MAX_DEPTH) return [finding('nesting-too-deep', 'UNKNOWN', source)];
-  const parsed = parseShell(source, workspaceRoot);
+  const parsed = parseShell(source, workspaceRoot, positional === undefined ? {} : { positional });
   const findings: Finding[] = [];
   if (!parsed.ok) findings.push(finding('unparseable', 'UNKNOWN', `${parsed.error}: ${parsed.fragment}`));
-  const rateEmbedded = (script: string): Finding[] => rateScript(script, workspaceRoot, depth + 1);
+  for (const { reason, fragment } of parsed.unresolved)
+    findings.push(finding('unresolved', 'UNKNOWN', `${reason}: ${fragment}`));
+  const rateEmbedded = (script: string, args?: readonly string[]): Finding[] =>
+    rateScript(script, workspaceRoot, depth + 1, args);
   const context: RuleContext = {
     workspaceRoot,
     writtenFiles: new Map(),

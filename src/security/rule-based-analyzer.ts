@@ -22,7 +22,7 @@ export const ruleBasedAnalyzer: SecurityAnalyzer = {
         // Input sent to a running program (`is_input`) is rated too: the program may be a shell.
         const command = args.command;
         if (typeof command !== 'string') return missing('command');
-        return rateShellCommand(command, { workspaceRoot });
+        return rateShellCommand(command, { workspaceRoot, history: action.history ?? [] });
       }
       case 'file_editor':
       case 'str_replace_editor': {

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
  * Zero-width, bidi and other invisible format characters (and Unicode tag characters): they hide words
  * from a human reviewer but not from the LLM. Built from a string so the list can name each range.
  */
-const INVISIBLE = new RegExp(
+export const INVISIBLE = new RegExp(
   [
     '[\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u3164\\uFEFF\\uFFA0]',
     '[\\u180B-\\u180F\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u206F\\uFE00-\\uFE0F\\uFFF9-\\uFFFB]',
@@ -14,7 +14,7 @@ const INVISIBLE = new RegExp(
 );
 /** C0 and C1 control characters except tab and newline (carriage returns are normalised first). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+export const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 const HTML_COMMENT = /<!--[\s\S]*?(-->|$)/g;
 /** Markup that GitHub renders as nothing or folds away: the LLM would read what the reviewer cannot see. */
 const HIDDEN_BLOCKS =

@@ -7,6 +7,11 @@ export interface ProposedAction {
   declaredRisk: Risk;
   /** The workspace root, so rules can tell paths inside it from paths outside. */
   workspaceRoot: string;
+  /**
+   * The terminal session's earlier commands, oldest first, since its last reset (those that ran, and
+   * the calls before this one in the same LLM response): the shell keeps what they defined.
+   */
+  history?: readonly string[];
 }
 
 /** Rates one action. Pure where it can be; a thrown error counts as HIGH (see `ensembleAnalyzer`). */

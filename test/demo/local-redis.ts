@@ -5,13 +5,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { connectTestRedis } from '../support/redis.js';
 import { freePort } from './free-port.js';
+import { type HostSetup, SETUP_COMMAND } from './host-setup.js';
 import { DemoSetupError } from './setup-error.js';
 
 const run = promisify(execFile);
 
 export const INSTALL_REDIS =
-  'Install it with: sudo apt-get install -y redis-server (Debian/Ubuntu), sudo dnf install -y redis (Fedora) ' +
-  'or brew install redis (macOS); or point REDIS_URL at a Redis you already run.';
+  `Set this machine up once (Debian/Ubuntu: installs Redis, Docker and the sandbox image) with: ${SETUP_COMMAND}\n` +
+  'or install Redis yourself (sudo dnf install -y redis on Fedora, brew install redis on macOS), or point ' +
+  'REDIS_URL at a Redis you already run.';
 
 export interface DemoRedis {
   readonly url: string;
@@ -23,12 +25,30 @@ export interface DemoRedis {
 /**
  * The Redis the demo's queue runs on: the one at REDIS_URL (default 127.0.0.1:6379) when it answers,
  * else a throwaway `redis-server` (no persistence, loopback only) on 6379 or, when that port is taken,
- * a free one. Daemonised, so it is stopped by the pid it wrote, never by name.
+ * a free one. Daemonised, so it is stopped by the pid it wrote, never by name. When redis-server is not
+ * installed and `setup` may run (root), it installs it and starts Redis on 6379, which is then used
+ * if REDIS_URL names it (the default), else the demo starts its own; without root the error names the
+ * one command that does it.
  */
-export async function ensureRedis(env: NodeJS.ProcessEnv = process.env): Promise<DemoRedis> {
+export async function ensureRedis(
+  env: NodeJS.ProcessEnv = process.env,
+  setup?: HostSetup,
+): Promise<DemoRedis> {
   const url = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   if (await answers(url)) return { url, startedByDemo: false, stop: async () => undefined };
+  try {
+    return await startRedis(url, env);
+  } catch (error) {
+    if (!(error instanceof RedisNotInstalled) || !setup?.canRun) throw error;
+    await setup.run('redis-server is not installed');
+  }
+  if (await answers(url)) return { url, startedByDemo: false, stop: async () => undefined };
+  return startRedis(url, env);
+}
 
+class RedisNotInstalled extends DemoSetupError {}
+
+async function startRedis(url: string, env: NodeJS.ProcessEnv): Promise<DemoRedis> {
   const port = await freePort(6379);
   const dir = await mkdtemp(path.join(tmpdir(), 'handsbot-demo-redis-'));
   const pidFile = path.join(dir, 'redis.pid');
@@ -41,7 +61,7 @@ export async function ensureRedis(env: NodeJS.ProcessEnv = process.env): Promise
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new DemoSetupError(
+      throw new RedisNotInstalled(
         `No Redis answers at ${url} and redis-server is not installed. ${INSTALL_REDIS}`,
       );
     }

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { E2eEnvironment } from '../e2e/support/e2e-environment.js';
 import { startE2eEnvironment } from '../e2e/support/e2e-environment.js';
 import { FIX_ADD } from '../e2e/support/scenarios.js';
+import { detectHostSetup } from './host-setup.js';
 import { keepRunning, webhookUrl } from './keep-running.js';
 import { type DemoRedis, ensureRedis } from './local-redis.js';
 import { type NarratedTurn, narrated } from './narrated-scenario.js';
@@ -70,16 +71,17 @@ async function main(argv: string[]): Promise<number> {
   out.line();
   try {
     const walk = async () => {
-      redisStarting = ensureRedis();
+      const setup = await detectHostSetup((text) => out.note(text));
+      redisStarting = ensureRedis(process.env, setup);
       const redis = await redisStarting;
       out.step(
         redis.startedByDemo
           ? `Started redis-server at ${redis.url} for the job queue (the demo stops it again at the end).`
           : `Redis answers at ${redis.url}; the job queue uses it under a prefix of its own.`,
       );
-      const sandbox = await ensureSandbox((text) => out.note(text));
+      const sandbox = await ensureSandbox(setup);
       out.step(
-        `Docker answers; the sandbox image is ${sandbox.image}${sandbox.built ? ' (built just now)' : ''}.`,
+        `Docker answers; the sandbox image is ${sandbox.image}${sandbox.ranSetup ? ' (set up just now)' : ''}.`,
       );
 
       // startE2eEnvironment, and the processes it starts, take both from the environment.

@@ -1,71 +1,76 @@
-import { spawn } from 'node:child_process';
-import { access, constants } from 'node:fs/promises';
-import path from 'node:path';
 import Docker from 'dockerode';
-import { defaultSandboxImage, START_DOCKER_COMMAND } from '../support/docker.js';
+import { defaultSandboxImage } from '../support/docker.js';
+import { type HostSetup, SETUP_COMMAND } from './host-setup.js';
 import { DemoSetupError } from './setup-error.js';
-
-const BUILD_SCRIPT = path.resolve(import.meta.dirname, '../../sandbox/build-image.sh');
 
 export interface DemoSandbox {
   readonly image: string;
-  /** The demo built the image just now (it stays: it is reused by every later run). */
-  readonly built: boolean;
+  /** The set-up script ran just now (what it installed and built stays for every later run). */
+  readonly ranSetup: boolean;
 }
 
 /**
- * The Docker engine answers and the sandbox image is there. The image is built when the demo can
- * (root, debootstrap, the image is a `handsbot-sandbox:` tag the script makes); otherwise the demo
- * stops with the command, since building needs root and a few minutes the reader should choose to spend.
+ * The Docker engine answers and the sandbox image is there. When the local engine does not answer, or
+ * the default image (the one sandbox/build-image.sh makes) is missing, `setup` fixes both if it may
+ * (root); otherwise the demo stops with the one command, since it needs root and a few minutes.
  */
-export async function ensureSandbox(
-  progress: (text: string) => void = () => undefined,
-): Promise<DemoSandbox> {
+export async function ensureSandbox(setup?: HostSetup): Promise<DemoSandbox> {
   // dockerode finds the engine through this process's DOCKER_HOST, so everything else is read from there too.
   const env = process.env;
   const docker = new Docker();
-  await pingDocker(docker, env.DOCKER_HOST ?? 'unix:///var/run/docker.sock');
+  const where = env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+  // An engine DOCKER_HOST names is the reader's own: the set-up script starts only the local one.
+  const local = env.DOCKER_HOST === undefined;
+  let ranSetup = false;
+  const problem = await pingDocker(docker);
+  if (problem !== undefined) {
+    if (!local || !setup?.canRun) throw dockerUnreachable(where, problem);
+    await setup.run(`Docker is not reachable at ${where} (${problem})`);
+    ranSetup = true;
+    const still = await pingDocker(docker);
+    if (still !== undefined) throw dockerUnreachable(where, still);
+  }
   const image = env.HANDSBOT_SANDBOX_IMAGE ?? defaultSandboxImage();
-  if (await hasImage(docker, image)) return { image, built: false };
+  if (await hasImage(docker, image)) return { image, ranSetup };
 
-  const tag = /^handsbot-sandbox:([\w.-]+)$/.exec(image)?.[1];
-  if (tag === undefined) {
+  if (image !== defaultSandboxImage()) {
     throw new DemoSetupError(
       `The sandbox image ${image} (HANDSBOT_SANDBOX_IMAGE) is missing. Pull or build it, or unset ` +
         'HANDSBOT_SANDBOX_IMAGE to use the image sandbox/build-image.sh makes.',
     );
   }
-  const hasDebootstrap = await onPath('debootstrap', env);
-  if (process.getuid?.() !== 0 || !hasDebootstrap) {
-    const command = `sudo sandbox/build-image.sh${image === defaultSandboxImage() ? '' : ` ${tag}`}`;
+  if (!setup?.canRun) {
     throw new DemoSetupError(
-      `The sandbox image ${image} is missing. Build it once (a few minutes; needs root, Docker and ` +
-        `debootstrap${hasDebootstrap ? '' : ', which is not installed: sudo apt-get install -y debootstrap'}) with:\n` +
-        `  ${command}\nthen run the demo again.`,
+      `The sandbox image ${image} is missing. Build it once (a few minutes; it needs root, and installs ` +
+        `Docker and debootstrap when they are missing) with:\n  ${SETUP_COMMAND}\nthen run the demo again.`,
     );
   }
-  progress(`The sandbox image ${image} is missing; building it with ${BUILD_SCRIPT} (a few minutes, once)…`);
-  await buildImage(tag);
+  await setup.run(`The sandbox image ${image} is missing`);
   if (!(await hasImage(docker, image)))
-    throw new DemoSetupError(`${BUILD_SCRIPT} ran but ${image} is not there`);
-  return { image, built: true };
+    throw new DemoSetupError(`${SETUP_COMMAND} ran but ${image} is not there`);
+  return { image, ranSetup: true };
 }
 
-async function pingDocker(docker: Docker, where: string): Promise<void> {
+/** Why the engine does not answer, or undefined when it does. */
+async function pingDocker(docker: Docker): Promise<string | undefined> {
   try {
     await Promise.race([
       docker.ping(),
       new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 3 s')), 3_000).unref()),
     ]);
+    return undefined;
   } catch (error) {
-    const reason = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
-    throw new DemoSetupError(
-      `Docker is not reachable at ${where}: ${reason}. The demo runs the agent in a Docker sandbox.\n` +
-        `Start the engine: sudo systemctl start docker, or open Docker Desktop, or on a machine without\n` +
-        `systemd (a container, WSL) as root: ${START_DOCKER_COMMAND}\n` +
-        'Or set DOCKER_HOST to an engine you can reach.',
-    );
+    return (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
   }
+}
+
+function dockerUnreachable(where: string, reason: string): DemoSetupError {
+  return new DemoSetupError(
+    `Docker is not reachable at ${where}: ${reason}. The demo runs the agent in a Docker sandbox.\n` +
+      `Start the engine: sudo systemctl start docker, or open Docker Desktop, or set this machine up\n` +
+      `(Debian/Ubuntu: installs and starts Docker, Redis and the sandbox image) with: ${SETUP_COMMAND}\n` +
+      'Or set DOCKER_HOST to an engine you can reach.',
+  );
 }
 
 async function hasImage(docker: Docker, image: string): Promise<boolean> {
@@ -76,30 +81,4 @@ async function hasImage(docker: Docker, image: string): Promise<boolean> {
       () => true,
       () => false,
     );
-}
-
-async function onPath(tool: string, env: NodeJS.ProcessEnv): Promise<boolean> {
-  // root's PATH usually has the sbin folders; look there too since debootstrap lives in /usr/sbin.
-  const dirs = [...(env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/sbin'];
-  for (const dir of dirs.filter(Boolean)) {
-    if (
-      await access(path.join(dir, tool), constants.X_OK).then(
-        () => true,
-        () => false,
-      )
-    )
-      return true;
-  }
-  return false;
-}
-
-/** The script's progress goes to our stderr so the reader sees it move; its stdout is only the tag. */
-function buildImage(tag: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(BUILD_SCRIPT, [tag], { stdio: ['ignore', 'ignore', 'inherit'] });
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new DemoSetupError(`${BUILD_SCRIPT} ${tag} failed (exit ${code})`)),
-    );
-  });
 }

@@ -9,15 +9,18 @@ import { LABELS } from '../../src/workspace/docker/index.js';
  * image. A missing engine or image fails the test, in CI and locally alike: a skipped sandbox test
  * looks green while proving nothing.
  */
-export const START_DOCKER_COMMAND =
-  'apt-get install -y docker.io debootstrap && (dockerd > /tmp/dockerd.log 2>&1 &)';
+export const START_DOCKER_COMMAND = 'sandbox/setup-host.sh';
 
-const BUILD_SCRIPT = path.resolve(import.meta.dirname, '../../sandbox/build-image.sh');
+/** The files whose hash is the tag `sandbox/build-image.sh` gives by default (its input_hash). */
+const BUILD_INPUTS = ['build-image.sh', 'debian-rootfs.sh'].map((file) =>
+  path.resolve(import.meta.dirname, '../../sandbox', file),
+);
 
-/** The tag `sandbox/build-image.sh` gives by default: a hash of the script itself. */
+/** The tag `sandbox/build-image.sh` gives by default: a hash of the scripts that make the image. */
 export function defaultSandboxImage(): string {
-  const hash = createHash('sha256').update(readFileSync(BUILD_SCRIPT)).digest('hex').slice(0, 12);
-  return `handsbot-sandbox:${hash}`;
+  const hash = createHash('sha256');
+  for (const file of BUILD_INPUTS) hash.update(readFileSync(file));
+  return `handsbot-sandbox:${hash.digest('hex').slice(0, 12)}`;
 }
 
 export interface TestDocker {

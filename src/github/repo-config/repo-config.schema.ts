@@ -89,6 +89,14 @@ export const repoConfigSchema = z
       .describe(
         `Dollars per run, never more than the installation's cap; default: ${installationDefault('HANDSBOT_MAX_COST_USD', 'no cap')}`,
       ),
+    diskLimitMb: z
+      .number()
+      .int()
+      .min(64)
+      .optional()
+      .describe(
+        `Megabytes of disk the run's checkout may use, never more than the installation's limit; default: ${installationDefault('HANDSBOT_DISK_LIMIT_MB')}`,
+      ),
     image: imageSchema
       .optional()
       .describe(

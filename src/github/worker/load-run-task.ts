@@ -244,6 +244,7 @@ function repoSettingsOf(config: RepoConfigFile): RepoRunSettings {
     ...(config.modelProfile !== undefined ? { modelProfile: config.modelProfile } : {}),
     ...(config.maxIterations !== undefined ? { maxIterations: config.maxIterations } : {}),
     ...(config.maxCostUsd !== undefined ? { maxCostUsd: config.maxCostUsd } : {}),
+    ...(config.diskLimitMb !== undefined ? { diskLimitMb: config.diskLimitMb } : {}),
     ...(config.image !== undefined ? { image: config.image } : {}),
   };
 }

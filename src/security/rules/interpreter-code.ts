@@ -1,5 +1,7 @@
 import { classifyPath } from '../paths/classify-path.js';
 import { SECRET_VARIABLE } from '../paths/sensitive-paths.js';
+import { callFindings, foldConcatenations } from './interpreter-call-findings.js';
+import { unquote } from './interpreter-calls.js';
 import { type Finding, finding } from './rule.js';
 
 /**
@@ -41,9 +43,40 @@ const QUOTE_LIKE =
   /(?:%[qQwWx]?|\bq[qxw]?)\{([^}]*)\}|(?:%[qQwWx]?|\bq[qxw]?)\(([^)]*)\)|(?:%[qQwWx]|\bq[qxw]?)\[([^\]]*)\]/g;
 const STRING_LITERAL = /'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\]|\\.)*)`/g;
 
-export function scanInterpreterCode(code: string, language: string, context: CodeScanContext): Finding[] {
+/** Text that turns into code or a name only when run: reversed, from char codes, hex, packed, rot13. */
+const DEOBFUSCATES =
+  /\[::-1\]|\bchr\s*\(|\bmap\s*\{\s*chr|String\.fromCharCode|fromhex|unhexlify|\.reverse\(\)|\breverse\b|\bpack\s*\(|strrev|hex2bin|str_rot13|rot_?13|codecs\.decode|bytes\s*\(\s*\[/;
+/** Any way out of the machine: sockets, DNS lookups, HTTP clients. */
+const NETWORK_ANY =
+  /\b(socket|TCPSocket|UDPSocket|IO::Socket|fsockopen|urlopen|urllib|http\.client|requests\.|httpx|fetch\s*\(|axios|LWP|HTTP::Tiny|Net::HTTP|open-uri|curl_exec)|require\s*\(\s*['"`](?:node:)?(net|dgram|dns|tls|https?)['"`]|\bdns\.|\bnet\.|\bdgram\./;
+/** Reading what must not leave: dotenv files, keys, credentials, system files, the home directory. */
+const SECRET_READ =
+  /\.env\b|id_(rsa|dsa|ecdsa|ed25519)|\.ssh|\.aws|\.npmrc|\.netrc|\.pypirc|\.git-credentials|\.docker\/config|\/etc\/(passwd|shadow)|\/proc\/|expanduser|homedir|Dir\.home|os\.environ|process\.env(?!\.)|%ENV/;
+
+const FILE_OR_ENV_READ =
+  /\b(open\s*\(|readFileSync|readFile\(|File\.read|IO\.read|file_get_contents|slurp|read_text|os\.environ|process\.env|%ENV|getenv)/;
+
+/** Reaching a module or a call by a computed name: the ways a one-liner hides `child_process` or `os`. */
+const COMPUTED_REACH =
+  /__import__|importlib|getattr|\brequire\s*\(|\bimport\s*\(|\bsend\s*\(|const_get|call_user_func|\$\w+\s*\(/;
+
+/** Scans a one-liner's code; `depth` counts code run by code (`exec('...')`), as the shell nesting does. */
+export function scanInterpreterCode(
+  source: string,
+  language: string,
+  context: CodeScanContext,
+  depth = 0,
+): Finding[] {
   const findings: Finding[] = [];
-  const match = `${language}: ${code}`;
+  const match = `${language}: ${source}`;
+  if (
+    DEOBFUSCATES.test(source) &&
+    (EVALUATES.test(source) || SHELL_CALL.test(source) || COMPUTED_REACH.test(source))
+  )
+    findings.push(finding('obfuscated-exec', 'HIGH', match));
+  // `'cu' + 'rl'` is `'curl'`: fold literal pieces first, so every check below reads the joined text.
+  const code = foldConcatenations(source);
+  findings.push(...callFindings(source, code, language, context, depth, scanInterpreterCode));
   if (SOCKET.test(code) && PROCESS_BRIDGE.test(code)) findings.push(finding('reverse-shell', 'HIGH', match));
   if (NETWORK_READ.test(code) && (EVALUATES.test(code) || SHELL_CALL.test(code)))
     findings.push(finding('download-exec', 'HIGH', match));
@@ -56,6 +89,8 @@ export function scanInterpreterCode(code: string, language: string, context: Cod
   ) {
     findings.push(finding('exfiltrate-data', 'HIGH', match));
   }
+  if (NETWORK_ANY.test(code) && SECRET_READ.test(code) && FILE_OR_ENV_READ.test(code))
+    findings.push(finding('exfiltrate-data', 'HIGH', match));
   if (FORK_BOMB.test(code)) findings.push(finding('fork-bomb', 'HIGH', match));
   if (ENV_DUMP.test(code)) findings.push(finding('dump-environment', 'MEDIUM', match));
   for (const env of code.matchAll(ENV_NAMED)) {
@@ -83,7 +118,7 @@ export function scanInterpreterCode(code: string, language: string, context: Cod
   for (const literal of [...code.matchAll(STRING_LITERAL), ...code.matchAll(QUOTE_LIKE)]) {
     const text = literal[1] ?? literal[2] ?? literal[3] ?? '';
     if (text.trim() === '') continue;
-    const unescaped = text.replace(/\\(['"`\\])/g, '$1');
+    const unescaped = unquote(text);
     findings.push(...context.rateEmbedded(unescaped).filter((f) => f.risk === 'HIGH' || f.risk === 'MEDIUM'));
   }
   return findings;

@@ -26,8 +26,11 @@ export interface CommandView {
 
 export interface RuleContext {
   readonly workspaceRoot: string;
-  /** Rates a script embedded in this one (a `bash -c` string, a decoded payload) one level deeper. */
-  rateEmbedded(script: string): readonly Finding[];
+  /**
+   * Rates a script embedded in this one (a `bash -c` string, a decoded payload) one level deeper;
+   * `positional` are its `$1`, `$@`... when the command gives them (`sh -c 'rm "$1"' sh /`).
+   */
+  rateEmbedded(script: string, positional?: readonly string[]): readonly Finding[];
   /** Rates the code of an interpreter one-liner (`python -c`, `node -e`...). */
   rateCode(code: string, language: string): readonly Finding[];
   /** Files the script wrote earlier (downloads, decoded payloads, echoed text): running one runs that. */

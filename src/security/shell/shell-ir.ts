@@ -14,6 +14,11 @@ export interface ShellWord {
   readonly processSubstitution: boolean;
   /** The word as written. */
   readonly raw: string;
+  /**
+   * Normalisation changed the value: invisible, bidi, tag or control characters were stripped, or NFKC
+   * folded a look-alike (`ｒｍ`). The value is the normalised form.
+   */
+  readonly disguised: boolean;
 }
 
 export interface ShellRedirect {
@@ -48,11 +53,18 @@ export interface ShellFunction {
   readonly calls: readonly string[];
 }
 
+/** Something the script made the parser unable to resolve: it is rated UNKNOWN with this reason. */
+export interface Unresolved {
+  readonly reason: string;
+  readonly fragment: string;
+}
+
 export type ParsedScript =
   | {
       readonly ok: true;
       readonly commands: readonly ShellCommand[];
       readonly functions: readonly ShellFunction[];
+      readonly unresolved: readonly Unresolved[];
     }
   | {
       readonly ok: false;
@@ -61,4 +73,5 @@ export type ParsedScript =
       /** What could be read around the error, still worth rating: a HIGH finding there stays HIGH. */
       readonly commands: readonly ShellCommand[];
       readonly functions: readonly ShellFunction[];
+      readonly unresolved: readonly Unresolved[];
     };

@@ -1,4 +1,5 @@
 import type { ContainerCreateOptions } from 'dockerode';
+import { dnsHostConfig, type SandboxDns } from '../network/sandbox-dns.js';
 import { LABELS, type SandboxLabels } from './container-labels.js';
 import type { SandboxLimits } from './sandbox-limits.js';
 
@@ -15,6 +16,8 @@ export interface ContainerConfigInput {
   env: Readonly<Record<string, string>>;
   limits: SandboxLimits;
   network: string;
+  /** How the sandbox resolves names; `closed` (no resolver but its own loopback) unless told. */
+  dns?: SandboxDns;
   /** Epoch ms: the container's own init stops it then, even if the worker is gone. */
   deadline: number;
 }
@@ -25,7 +28,7 @@ export const SANDBOX_HOME = '/home/agent';
  * The container of one run. Everything that confines it is here, in one reviewable place: no
  * capabilities, no privilege gain, a read-only image with writable tmpfs /tmp and HOME and the
  * bind-mounted checkout, memory without swap, CPU and process caps, and the network the caller chose
- * (`none` unless told otherwise).
+ * (`none` unless told otherwise) with DNS closed unless the caller opens it.
  */
 export function buildContainerConfig(input: ContainerConfigInput): ContainerCreateOptions {
   const { limits } = input;
@@ -67,6 +70,7 @@ export function buildContainerConfig(input: ContainerConfigInput): ContainerCrea
       // pids limit.
       Init: true,
       NetworkMode: input.network,
+      ...dnsHostConfig(input.dns ?? 'closed'),
       Mounts: [{ Type: 'bind', Source: input.hostCheckoutDir, Target: input.root, ReadOnly: false }],
       Tmpfs: {
         '/tmp': `rw,nosuid,nodev,size=${limits.tmpBytes},mode=1777`,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import type Dockerode from 'dockerode';
+import { assertSandboxDnsContained, type SandboxDns } from '../network/sandbox-dns.js';
 import { buildShellEnv } from '../shell-env.js';
 import { createShellSession, type ShellSessionOptions } from '../shell-session.js';
 import type { ExecOptions, ExecResult, ShellSession, Workspace } from '../workspace.js';
@@ -26,6 +27,11 @@ export interface DockerWorkspaceOptions {
   limits?: Partial<SandboxLimits>;
   /** A Docker network name; `none` (no network at all) unless given. */
   network?: string;
+  /**
+   * `closed` unless given: `engine` only for a network with a way out (`open`). On an internal network
+   * of an engine with CVE-2024-29018, `engine` is refused.
+   */
+  dns?: SandboxDns;
   /** Extra environment for the container. Never a secret: the agent can print all of it. */
   env?: Readonly<Record<string, string>>;
   /** Cancels the run: the container is removed as soon as it fires. */
@@ -57,6 +63,9 @@ export async function createDockerWorkspace(options: DockerWorkspaceOptions): Pr
   const limits = resolveSandboxLimits(options.limits);
   const hostCheckoutDir = await realpath(options.hostCheckoutDir);
   const root = `/workspace/${options.repoName}`;
+  const network = options.network ?? 'none';
+  const dns = options.dns ?? 'closed';
+  await assertSandboxDnsContained(options.docker, network, dns);
   const user = await prepareSandboxUser(hostCheckoutDir);
   const userSpec = `${user.uid}:${user.gid}`;
   const config = buildContainerConfig({
@@ -69,7 +78,8 @@ export async function createDockerWorkspace(options: DockerWorkspaceOptions): Pr
     user: userSpec,
     env: sandboxEnv(options.env),
     limits,
-    network: options.network ?? 'none',
+    network,
+    dns,
     deadline: Date.now() + limits.runTimeoutMs + DEADLINE_BACKSTOP_MS,
   });
   let container: Dockerode.Container;

@@ -68,6 +68,8 @@ export async function reapOrphans(options: ReapOrphansOptions): Promise<ReapedSa
 export interface OrphanReaperOptions extends ReapOrphansOptions {
   intervalMs: number;
   onReaped?: (reaped: ReapedSandbox[]) => void | Promise<void>;
+  /** Further sweeping each time, after the containers' (what else a crashed run leaves: its disk). */
+  afterSweep?: () => void | Promise<void>;
   /** A failed sweep (engine down...) is reported and retried at the next tick, never thrown. */
   onError?: (error: unknown) => void;
 }
@@ -87,6 +89,7 @@ export function startOrphanReaper(options: OrphanReaperOptions): OrphanReaper {
       try {
         const reaped = await reapOrphans(options);
         if (reaped.length > 0) await options.onReaped?.(reaped);
+        await options.afterSweep?.();
       } catch (error) {
         options.onError?.(error);
       }

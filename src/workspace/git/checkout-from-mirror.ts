@@ -1,12 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { CheckoutDisks } from '../disk/checkout-disks.js';
 import { type RunGitOptions, runGit } from './run-git.js';
 
 type GitOptions = Omit<RunGitOptions, 'cwd' | 'token'>;
 
 /** Spare checkouts live inside their mirror, so they are evicted (and counted) with it. */
 const SPARES = 'handsbot-spares';
+
+/** What checkouts are made on, and how big: spares are of one kind and size, claimed by the same. */
+export interface CheckoutSpace {
+  disks: CheckoutDisks;
+  bytes: number;
+}
+
+/** `ready-<tag>-<uuid>`: a spare of another kind or size is never claimed (nor counted as one). */
+function readyPrefix(space: CheckoutSpace): string {
+  return `ready-${space.disks.spareTag(space.bytes)}-`;
+}
 
 /**
  * A full, independent clone of the mirror at `commit`. `--no-hardlinks`: the agent can write the
@@ -32,10 +44,11 @@ export async function cloneFromMirror(
 }
 
 /**
- * Takes a spare checkout made earlier from this mirror, if there is one, moves it to `dest` (a
- * rename: atomic, so two runs never get the same spare, and O(1), so thousands of files are not
- * written again) and brings it to `commit` (only the files that changed are written). False when
- * there is no spare or it is on another filesystem; the caller then clones.
+ * Takes a spare checkout made earlier from this mirror, if there is one, makes it `dest` (a rename:
+ * atomic, so two runs never get the same spare, and O(1), so thousands of files are not written
+ * again; a filesystem spare is then mounted) and brings it to `commit` (only the files that changed
+ * are written). False when there is no spare of the space's kind and size, or it is on another
+ * filesystem; the caller then clones.
  */
 export async function claimSpare(
   mirror: string,
@@ -43,17 +56,17 @@ export async function claimSpare(
   commit: string,
   branch: string | undefined,
   options: GitOptions,
+  space: CheckoutSpace,
 ): Promise<boolean> {
   const dir = path.join(mirror, SPARES);
-  const ready = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.startsWith('ready-'));
+  const prefix = readyPrefix(space);
+  const ready = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.startsWith(prefix));
   for (const name of ready) {
     await mkdir(path.dirname(dest), { recursive: true });
     try {
-      await rename(path.join(dir, name), dest);
+      if (!(await space.disks.adopt(path.join(dir, name), dest))) continue; // another run took it first
     } catch (err) {
-      const code = err instanceof Error && 'code' in err ? err.code : undefined;
-      if (code === 'ENOENT') continue; // another run took it first
-      if (code === 'EXDEV') return false;
+      if (err instanceof Error && 'code' in err && err.code === 'EXDEV') return false;
       throw err;
     }
     try {
@@ -73,17 +86,17 @@ export async function claimSpare(
       await moveTo(dest, commit, branch, options);
       return true;
     } catch (err) {
-      await rm(dest, { recursive: true, force: true });
+      await space.disks.remove(dest);
       throw err;
     }
   }
   return false;
 }
 
-/** Whether the mirror has a spare ready (so a refill can be skipped). */
-export async function hasSpare(mirror: string): Promise<boolean> {
+/** Whether the mirror has a spare of this space ready (so a refill can be skipped). */
+export async function hasSpare(mirror: string, space: CheckoutSpace): Promise<boolean> {
   const entries = await readdir(path.join(mirror, SPARES)).catch(() => [] as string[]);
-  return entries.some((name) => name.startsWith('ready-'));
+  return entries.some((name) => name.startsWith(readyPrefix(space)));
 }
 
 /**
@@ -96,10 +109,12 @@ export async function makeSpare(
   commit: string,
   options: GitOptions,
   lockShared: () => Promise<() => Promise<void>>,
+  space: CheckoutSpace,
 ): Promise<void> {
   const dir = path.join(mirror, SPARES);
   const temp = path.join(dir, `tmp-${randomUUID()}`);
   try {
+    await space.disks.create(temp, space.bytes);
     const release = await lockShared();
     try {
       await cloneFromMirror(mirror, temp, null, undefined, options);
@@ -107,9 +122,9 @@ export async function makeSpare(
       await release();
     }
     await moveTo(temp, commit, undefined, options);
-    await rename(temp, path.join(dir, `ready-${randomUUID()}`));
+    await space.disks.stash(temp, path.join(dir, `${readyPrefix(space)}${randomUUID()}`));
   } finally {
-    await rm(temp, { recursive: true, force: true });
+    await space.disks.remove(temp);
   }
 }
 

@@ -98,7 +98,8 @@ export async function directorySize(dir: string): Promise<number> {
   for (const entry of entries) {
     // A file can vanish under us (git replaces packs during a fetch); count what is still there.
     const info = await lstat(path.join(dir, entry)).catch(() => undefined);
-    if (info?.isFile()) total += info.size;
+    // A spare checkout's filesystem image is sparse: it counts for what it holds, not its size.
+    if (info?.isFile()) total += Math.min(info.size, info.blocks * 512);
   }
   return total;
 }

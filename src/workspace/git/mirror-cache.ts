@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { claimSpare, cloneFromMirror, hasSpare, makeSpare } from './checkout-from-mirror.js';
+import { type CheckoutDisks, DIRECTORY_DISKS } from '../disk/checkout-disks.js';
+import {
+  type CheckoutSpace,
+  claimSpare,
+  cloneFromMirror,
+  hasSpare,
+  makeSpare,
+} from './checkout-from-mirror.js';
 import { type EvictionResult, evictMirrors, LAST_USED_MARKER } from './evict-mirrors.js';
 import { GitCommandError } from './git-errors.js';
 import { MirrorLocks } from './mirror-locks.js';
@@ -23,6 +30,12 @@ export interface MirrorCacheOptions {
    * mirror, counted in `maxBytes`. Off by default.
    */
   spareCheckouts?: boolean;
+  /**
+   * What each checkout is made on (src/workspace/disk): a filesystem of its own, of `bytes` unless a
+   * request asks for less (spares are made of `bytes` and claimed only by requests of that size), or
+   * a plain folder (the default).
+   */
+  checkouts?: CheckoutSpace;
 }
 
 export interface MirrorRequest {
@@ -40,6 +53,8 @@ export interface ProvisionRequest extends MirrorRequest {
   dest: string;
   /** The local branch to create at the commit (default: the branch asked for, else a detached HEAD). */
   branch?: string | undefined;
+  /** The checkout's size when its filesystem is bounded and the run's limit is below the cache's. */
+  diskBytes?: number | undefined;
 }
 
 export interface ProvisionResult {
@@ -81,6 +96,11 @@ export class MirrorCache {
   private readonly errors: string[] = [];
 
   constructor(private readonly options: MirrorCacheOptions) {}
+
+  /** What this cache's checkouts are made on: their owner removes, closes and reopens them with it. */
+  get disks(): CheckoutDisks {
+    return this.space().disks;
+  }
 
   /** Makes `dest` a checkout of `ref`, fetching into the mirror first as needed. */
   async provision(request: ProvisionRequest): Promise<ProvisionResult> {
@@ -261,31 +281,49 @@ export class MirrorCache {
     const dest = path.resolve(request.dest);
     await assertEmptyOrMissing(dest);
     const options = { signal: request.signal, ...this.source() };
-    if (this.options.spareCheckouts === true && (await claimSpare(mirror, dest, commit, branch, options))) {
+    const space = this.space(request.diskBytes);
+    if (
+      this.options.spareCheckouts === true &&
+      (await claimSpare(mirror, dest, commit, branch, options, space))
+    ) {
       return true;
     }
     try {
+      await space.disks.create(dest, space.bytes);
       await cloneFromMirror(mirror, dest, commit, branch, options);
       return false;
     } catch (err) {
-      await rm(dest, { recursive: true, force: true });
+      await space.disks.remove(dest);
       throw err;
     }
+  }
+
+  /** Where a checkout of at most `bytes` goes: never bigger than the cache's own limit. */
+  private space(bytes?: number): CheckoutSpace {
+    const base = this.options.checkouts ?? { disks: DIRECTORY_DISKS, bytes: Number.POSITIVE_INFINITY };
+    return bytes === undefined ? base : { disks: base.disks, bytes: Math.min(bytes, base.bytes) };
   }
 
   /** One spare per mirror, made in the background; its failure is kept for `idle`, never thrown. */
   private refill(mirror: string, commit: string): void {
     if (this.refills.has(mirror)) return;
     const task = (async () => {
-      if (await hasSpare(mirror)) return;
-      await makeSpare(mirror, commit, this.source(), async () => {
-        const lock = await this.locks.acquire(mirror, 'shared');
-        if (!(await this.gitDirOk(mirror))) {
-          await lock.release();
-          throw new Error('mirror evicted before its spare was made');
-        }
-        return () => lock.release();
-      });
+      const space = this.space();
+      if (await hasSpare(mirror, space)) return;
+      await makeSpare(
+        mirror,
+        commit,
+        this.source(),
+        async () => {
+          const lock = await this.locks.acquire(mirror, 'shared');
+          if (!(await this.gitDirOk(mirror))) {
+            await lock.release();
+            throw new Error('mirror evicted before its spare was made');
+          }
+          return () => lock.release();
+        },
+        space,
+      );
     })()
       .catch((err: unknown) => {
         this.errors.push(`spare checkout for ${mirror}: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,5 +1,6 @@
 import type Dockerode from 'dockerode';
 import { EGRESS_LABELS } from './egress-labels.js';
+import { dnsHostConfig } from './sandbox-dns.js';
 
 /** The port the relay listens on inside the run's internal network; HTTP_PROXY points here. */
 export const RELAY_PORT = 3128;
@@ -65,6 +66,8 @@ export async function startEgressRelay(options: StartEgressRelayOptions): Promis
     Labels: { ...options.labels, [EGRESS_LABELS.role]: 'egress-relay' },
     HostConfig: {
       NetworkMode: options.internalNetwork,
+      // It dials the proxy by address: no resolver, so nothing it runs can tunnel through DNS.
+      ...dnsHostConfig('closed'),
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
       ReadonlyRootfs: true,

@@ -25,6 +25,11 @@ export {
   networkPolicySchema,
 } from './network-policy.js';
 export {
+  type Iptables,
+  OPEN_BLOCKED_RANGES,
+  OpenEgressFirewallError,
+} from './open-egress-firewall.js';
+export {
   DEFAULT_EGRESS_BRIDGE,
   ensureEgressBridge,
   type ProvisionEgressOptions,
@@ -33,3 +38,10 @@ export {
   proxyEnv,
 } from './provision-egress.js';
 export { type ReapEgressOptions, reapEgress } from './reap-egress.js';
+export {
+  assertSandboxDnsContained,
+  engineForwardsInternalDns,
+  INTERNAL_DNS_CVE,
+  type SandboxDns,
+  SandboxDnsExposureError,
+} from './sandbox-dns.js';

@@ -23,7 +23,7 @@ describe('parseRepoConfig', () => {
     expect(parseRepoConfig('maxIterations: 12\n', PATH)).toEqual({ maxIterations: 12 });
     // A value it does set is complete, its own nested defaults included.
     expect(parseRepoConfig('confirmation: { kind: risky, threshold: MEDIUM }\n', PATH)).toEqual({
-      confirmation: { kind: 'risky', threshold: 'MEDIUM', unknownAs: 'MEDIUM' },
+      confirmation: { kind: 'risky', threshold: 'MEDIUM', unknownAs: 'HIGH' },
     });
   });
 
@@ -57,7 +57,7 @@ describe('parseRepoConfig', () => {
       image: 'ghcr.io/acme/dev:1.2',
       setupScript: 'scripts/setup.sh',
       network: { mode: 'allowlist', hosts: ['api.example.com', '*.example.org'], packageRegistries: true },
-      confirmation: { kind: 'risky', threshold: 'MEDIUM', unknownAs: 'MEDIUM' },
+      confirmation: { kind: 'risky', threshold: 'MEDIUM', unknownAs: 'HIGH' },
       triggerPermissions: ['admin'],
       draftPullRequests: false,
       branchPrefix: 'bot-',

@@ -94,6 +94,7 @@ function provider(workerId = worker) {
     installationToken: async () => TOKEN,
     workerId,
     networkPolicy: { mode: 'none' },
+    disk: { limitBytes: 1024 * 1024 * 1024 },
     logger: pino({ level: 'silent' }),
   });
 }
@@ -196,6 +197,7 @@ describe('the Docker workspace provider', () => {
       installationToken: async () => 'ghs_wrong',
       workerId: worker,
       networkPolicy: { mode: 'none' },
+      disk: { limitBytes: 1024 * 1024 * 1024 },
       logger: pino({ level: 'silent' }),
     });
     await expect(

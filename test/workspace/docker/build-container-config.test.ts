@@ -63,6 +63,15 @@ describe('the container of a run', () => {
     expect(config.HostConfig?.NetworkMode).toBe('handsbot-egress-1');
     expect(config.NetworkDisabled).toBe(false);
   });
+
+  it("closes DNS unless told to use the engine's resolver", () => {
+    const closed = buildContainerConfig({ ...input, network: 'handsbot-allowlist-1' }).HostConfig;
+    expect(closed?.Dns).toEqual(['127.0.0.1']);
+    expect(closed?.DnsOptions).toEqual(['timeout:1', 'attempts:1']);
+    const engine = buildContainerConfig({ ...input, network: 'handsbot-open-1', dns: 'engine' }).HostConfig;
+    expect(engine?.Dns).toBeUndefined();
+    expect(engine?.DnsOptions).toBeUndefined();
+  });
 });
 
 describe('sandbox limits', () => {

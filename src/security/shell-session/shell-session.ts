@@ -1,0 +1,152 @@
+import { parseShell } from '../shell/parse-shell.js';
+import type { ShellCommand } from '../shell/shell-ir.js';
+
+/**
+ * What the agent's persistent bash remembers from the commands it already ran, as far as their text
+ * tells: a hostile agent splits an attack over several commands (`alias ls='rm -rf ~'`, then `ls`), so
+ * each command is rated in the state the earlier ones left. Derived by parsing, never by running.
+ */
+export interface ShellSession {
+  /** Where the next command starts, as `parseShell` tracks it: a path, `~/...`, or `?` when unknown. */
+  readonly cwd: string;
+  /** Shell variables, oldest first: name → the value as written (`"rm -rf ~"`), to be declared again. */
+  readonly variables: ReadonlyMap<string, string>;
+  /** Variables in the environment of the programs the shell starts. */
+  readonly exported: ReadonlySet<string>;
+  /** name → the text the alias stands for. */
+  readonly aliases: ReadonlyMap<string, string>;
+  /** name → the whole definition as written (`f(){ "$@"; }`). */
+  readonly functions: ReadonlyMap<string, string>;
+  /**
+   * Code the shell runs by itself around later commands, by a label (`trap DEBUG`, `PROMPT_COMMAND`):
+   * traps, the prompt hooks of the interactive shell, `command_not_found_handle`.
+   */
+  readonly hooks: ReadonlyMap<string, string>;
+}
+
+export const EMPTY_SHELL_SESSION: ShellSession = {
+  cwd: '',
+  variables: new Map(),
+  exported: new Set(),
+  aliases: new Map(),
+  functions: new Map(),
+  hooks: new Map(),
+};
+
+/** Variables the interactive shell expands or runs before or after every command line. */
+const HOOK_VARIABLES = new Set(['PROMPT_COMMAND', 'PS0', 'PS1', 'PS2', 'PS4']);
+/** In the environment of every shell already: assigning one changes what programs see. */
+const ALWAYS_EXPORTED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'TERM', 'USER', 'SHELL'];
+const DECLARATIONS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
+
+/**
+ * Folds the commands of one terminal session, oldest first, into the state they leave. Removals
+ * (`unalias`, `unset`, `trap - SIG`) are not applied: the analyzer cannot tell whether they ran (they
+ * may sit behind `false &&`), and keeping a definition can only make later ratings stricter.
+ */
+export function deriveShellSession(history: readonly string[], workspaceRoot: string): ShellSession {
+  const state = {
+    cwd: workspaceRoot,
+    variables: new Map<string, string>(),
+    exported: new Set<string>(ALWAYS_EXPORTED),
+    aliases: new Map<string, string>(),
+    functions: new Map<string, string>(),
+    hooks: new Map<string, string>(),
+  };
+  let allExport = false;
+  for (const entry of history) {
+    if (entry.trim() === '') continue;
+    const parsed = parseShell(entry, state.cwd);
+    for (const fn of parsed.functions) {
+      if (fn.name === '') continue;
+      moveToEnd(state.functions, fn.name, fn.raw);
+      if (fn.name === 'command_not_found_handle') state.hooks.set(fn.name, fn.raw);
+    }
+    for (const command of parsed.commands) {
+      const name = command.words[0]?.value;
+      if (name === 'set' && command.words.some((w) => w.value === '-a' || w.value === 'allexport'))
+        allExport = true;
+      if (command.words.length === 0 || (name !== undefined && DECLARATIONS.has(name))) {
+        recordAssignments(command, state, name === 'export' || exportFlag(command));
+      }
+      if (name === 'alias') recordAliases(command, state.aliases);
+      if (name === 'trap') recordTrap(command, state.hooks);
+    }
+    state.cwd = cwdAfter(entry, parsed.commands, state.cwd);
+  }
+  if (allExport) for (const name of state.variables.keys()) state.exported.add(name);
+  return state;
+}
+
+/** True when the session holds nothing that changes how a later command is read. */
+export function isEmptySession(session: ShellSession, workspaceRoot: string): boolean {
+  return (
+    (session.cwd === workspaceRoot || session.cwd === '') &&
+    session.variables.size === 0 &&
+    session.aliases.size === 0 &&
+    session.functions.size === 0 &&
+    session.hooks.size === 0
+  );
+}
+
+function moveToEnd<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+}
+
+function exportFlag(command: ShellCommand): boolean {
+  return command.words.slice(1).some((w) => /^-[a-zA-Z]*x/.test(w.value));
+}
+
+function recordAssignments(
+  command: ShellCommand,
+  state: { variables: Map<string, string>; exported: Set<string>; hooks: Map<string, string> },
+  exported: boolean,
+): void {
+  for (const { name, value } of command.assignments) {
+    moveToEnd(state.variables, name, value.raw);
+    if (HOOK_VARIABLES.has(name)) state.hooks.set(name, hookScript(name, value.value));
+    if (exported) state.exported.add(name);
+  }
+  // `export NAME` exports a variable set earlier.
+  if (exported) {
+    for (const word of command.words.slice(1)) {
+      if (/^[A-Za-z_]\w*$/.test(word.value)) state.exported.add(word.value);
+    }
+  }
+}
+
+function recordAliases(command: ShellCommand, aliases: Map<string, string>): void {
+  for (const word of command.words.slice(1)) {
+    const eq = word.value.indexOf('=');
+    if (eq > 0) moveToEnd(aliases, word.value.slice(0, eq), word.value.slice(eq + 1));
+  }
+}
+
+/** `trap 'code' SIG...`: the code runs on each signal named (DEBUG: before every simple command). */
+function recordTrap(command: ShellCommand, hooks: Map<string, string>): void {
+  const args = command.words.slice(1).filter((w) => w.value !== '--');
+  if (args[0]?.value.startsWith('-') === true && args[0].value !== '-') return; // `trap -l`, `trap -p`
+  const [code, ...signals] = args;
+  if (code === undefined || signals.length === 0 || code.value === '-' || code.value === '') return;
+  for (const signal of signals) hooks.set(`trap ${signal.value}`, code.dynamic ? code.raw : code.value);
+}
+
+/** PROMPT_COMMAND is run as a command line; prompt strings are expanded, so their substitutions run. */
+function hookScript(name: string, value: string): string {
+  return name === 'PROMPT_COMMAND' ? value : `: ${value}`;
+}
+
+/**
+ * The directory the shell is in after `entry`: `parseShell` tracks `cd` through a script, so a probe
+ * command added at the end tells where it ends. When the probe cannot tell, a script that changes
+ * directory leaves us not knowing where.
+ */
+function cwdAfter(entry: string, commands: readonly ShellCommand[], cwd: string): string {
+  const moves = commands.some((c) => ['cd', 'pushd', 'popd'].includes(c.words[0]?.value ?? ''));
+  if (!moves) return cwd;
+  if (commands.some((c) => c.words[0]?.value === 'popd')) return '?';
+  const probe = parseShell(`${entry}\n:`, cwd);
+  const last = probe.commands.at(-1);
+  return probe.ok && last?.raw === ':' ? last.cwd : '?';
+}
