@@ -205,6 +205,26 @@ describe('the push reviews the tree it would push', () => {
     expect(git(upstream.bare, 'branch', '--list', BRANCH).trim()).toBe('');
   });
 
+  it('a forged base .github tree that already lists a new workflow (so the diff is empty) stops the push', async () => {
+    agent(
+      [
+        'mkdir ../packs && for p in .git/objects/pack/*.pack; do [ -e "$p" ] || continue; mv "$p" ../packs/x.pack && rm -f .git/objects/pack/*.idx && git unpack-objects -q < ../packs/x.pack; done',
+        "echo 'on: push' > .github/workflows/evil.yml",
+        // The tree the worker will build, written ahead; its .github copied over the base's.
+        'export GIT_INDEX_FILE=../forge-index && git read-tree HEAD && git add -A && new=$(git write-tree) && unset GIT_INDEX_FILE',
+        // (git checks a root tree it peels from a commit, not the folders below it.)
+        'old=$(git rev-parse HEAD:.github) && new=$(git rev-parse "$new:.github")',
+        'f=.git/objects/$(echo $old | cut -c1-2)/$(echo $old | cut -c3-) && chmod u+w "$f"',
+        'cp .git/objects/$(echo $new | cut -c1-2)/$(echo $new | cut -c3-) "$f"',
+        'test -z "$(git diff-tree -r "$old" "$new")"',
+      ].join(' && '),
+    );
+    const error = await push().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TamperedCheckoutError);
+    expect((error as TamperedCheckoutError).findings[0]?.key).toMatch(/^tree [0-9a-f]{40}$/);
+    expect(git(upstream.bare, 'branch', '--list', BRANCH).trim()).toBe('');
+  });
+
   it('with allowWorkflowChanges the workflow goes out, flagged', async () => {
     agent('echo "on: pull_request" > .github/workflows/ci.yml');
     const result = await push(true);
