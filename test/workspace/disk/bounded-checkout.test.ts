@@ -271,6 +271,30 @@ describe('a checkout on a filesystem of its own', () => {
     });
   });
 
+  it('the reaper detaches a loop device left on a checkout image with nothing mounted from it', async () => {
+    const checkoutsDir = path.join(tmp, 'checkouts');
+    const dir = path.join(checkoutsDir, runId());
+    await mkdir(checkoutsDir, { recursive: true });
+    execFileSync('truncate', ['-s', String(LIMIT), imageOf(dir)]);
+    // A crash between attaching the image and mounting it.
+    const device = execFileSync('losetup', ['--find', '--show', imageOf(dir)])
+      .toString()
+      .trim();
+    expect(await loopsOf(dir)).toEqual([device]);
+
+    const reaped = await reapCheckoutDisks({
+      checkoutsDir,
+      isRunLive: () => false,
+      now: () => Date.now() + 11 * 60_000,
+    });
+    expect(reaped).toEqual([expect.objectContaining({ dir, device, kind: 'detached' })]);
+    await waitFor(async () => (await loopsOf(dir)).length === 0, {
+      timeoutMs: 10_000,
+      what: 'the stray loop device to be detached',
+    });
+    await rm(imageOf(dir));
+  });
+
   it('spare checkouts are filesystems of the limit too, handed over by a rename and a mount', async () => {
     const cache = mirrors(true);
     const first = await provider(cache).prepare({ runId: runId(), data, task, resume: false, signal });
