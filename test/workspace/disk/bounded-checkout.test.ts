@@ -17,7 +17,7 @@ import {
   measureDiskUsage,
   reapCheckoutDisks,
 } from '../../../src/workspace/disk/index.js';
-import { MirrorCache, pushBranch } from '../../../src/workspace/git/index.js';
+import { listMirrors, MirrorCache, pushBranch } from '../../../src/workspace/git/index.js';
 import { waitFor } from '../../jobs/support.js';
 import {
   connectTestDocker,
@@ -305,6 +305,10 @@ describe('a checkout on a filesystem of its own', () => {
       .filter((name) => name.startsWith('ready-'));
     // An unmounted image of the limit, named for its kind and size.
     expect(ready).toEqual([expect.stringMatching(new RegExp(`^ready-ext4-${LIMIT}-[0-9a-f-]+$`))]);
+    // The mirror cache counts the sparse image by what it holds, not by its size (the limit).
+    const [mirror] = await listMirrors(path.join(tmp, 'mirrors'));
+    expect(mirror?.bytes).toBeGreaterThan(0);
+    expect(mirror?.bytes).toBeLessThan(LIMIT);
 
     const second = await provider(cache).prepare({ runId: runId(), data, task, resume: false, signal });
     try {
