@@ -136,9 +136,13 @@ describe('a checkout on a filesystem of its own', () => {
       expect(Number(mounted.output.trim().split(/\s+/)[1])).toBeLessThanOrEqual(LIMIT);
 
       await prepared.workspace.exec("sed -i 's/a - b/a + b/' src/math.js");
-      const filled = await prepared.workspace.exec(
-        'dd if=/dev/urandom of=fill.bin bs=1M count=100 2>&1; echo "exit=$?"; echo more > more.txt',
-      );
+      // Through the agent's own persistent shell, as its terminal tool would.
+      const shell = prepared.workspace.shell();
+      const filled = await shell.run({
+        command: 'dd if=/dev/urandom of=fill.bin bs=1M count=100 2>&1; echo "exit=$?"',
+        isInput: false,
+        timeoutMs: 120_000,
+      });
       expect(filled.output).toContain('No space left on device');
       expect(filled.output).toContain('exit=1');
       // Outside the run's bound, the worker's disk holds no more than the limit (the sparse image).
@@ -153,7 +157,11 @@ describe('a checkout on a filesystem of its own', () => {
       expect(diff).toContain('fill.bin');
 
       // The agent frees space and goes on.
-      const recovered = await prepared.workspace.exec('rm fill.bin && echo more > more.txt && cat more.txt');
+      const recovered = await shell.run({
+        command: 'rm fill.bin && echo more > more.txt && cat more.txt',
+        isInput: false,
+        timeoutMs: 30_000,
+      });
       expect(recovered.exitCode).toBe(0);
       expect(recovered.output).toContain('more');
 
