@@ -172,6 +172,8 @@ export function createDockerWorkspaceProvider(options: DockerWorkspaceProviderOp
         env: egress.env,
         signal,
         ...(options.limits ? { limits: options.limits } : {}),
+        // Where the watchdog bounds the checkout, no single file outgrows the limit meanwhile.
+        ...(options.mirrors.disks.kind === 'directory' ? { maxFileBytes: run.diskLimit } : {}),
       });
     } catch (error) {
       await egress.release();
