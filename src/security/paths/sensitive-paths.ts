@@ -94,7 +94,8 @@ export function matchSensitivePath(
     if (spellings.some((s) => s !== undefined && pattern.test(s))) return { rule, risk };
   }
   for (const spelling of spellings) {
-    if (spelling === undefined || !/[*?[]/.test(spelling)) continue;
+    // Only a glob rooted at `/` or `~` can be compared with where credentials live.
+    if (spelling === undefined || !/[*?[]/.test(spelling) || !/^[/~]/.test(spelling)) continue;
     const glob = globToRegExp(spelling);
     // A glob that names a credential file, or a folder that holds one (`~/.s*` then `tar` of it).
     const hit = CREDENTIAL_FILES.find((file) => ancestorsOf(file).some((candidate) => glob.test(candidate)));
@@ -134,7 +135,8 @@ function globToRegExp(glob: string): RegExp {
 
 /** `~/.ssh/id_rsa` → itself and `~/.ssh`: the folder that holds it, not every folder above. */
 function ancestorsOf(file: string): string[] {
-  return [file, file.slice(0, file.lastIndexOf('/'))];
+  const folder = file.slice(0, file.lastIndexOf('/'));
+  return folder === '~' || folder === '' ? [file] : [file, folder];
 }
 
 /** Names that look like they hold a secret: printing or sending their value leaks it. */

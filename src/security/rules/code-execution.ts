@@ -103,7 +103,12 @@ function stdinCodeFindings(
   context: Parameters<CommandRule>[1],
 ): Finding[] {
   const findings: Finding[] = [];
-  const upstream = command.pipedFrom.flat();
+  // `cat <(curl x) | sh`: what a stage reads from a process substitution flows on down the pipe.
+  const stages = command.pipedFrom.flat();
+  const upstream = [
+    ...stages,
+    ...stages.flatMap((c) => c.words.filter((w) => w.processSubstitution).flatMap((w) => w.substitutions)),
+  ];
   const fetched = anyNamed(upstream, DOWNLOADERS);
   if (fetched !== undefined)
     findings.push(finding('download-exec', 'HIGH', `${fetched.raw} | ${command.raw}`));

@@ -312,6 +312,9 @@ function buildCommand(node: Node, st: WalkState): ShellCommand[] {
     }
   }
   if (declaration || node.type === 'unset_command') words.unshift(literal(node.child(0)?.text ?? ''));
+  // `declare -n r=cmd` makes `r` a name for another variable: its value is whatever that one holds later.
+  if (declaration && words.some((w) => /^-[a-zA-Z]*n/.test(w.value)))
+    for (const { name } of assignments) setVariable(st, name, { kind: 'ambiguous' });
   const command = emit(st, { raw: node.text, words, assignments, redirects });
   trackDirectoryChange(command, st);
   // A redirected command is tracked once its redirects are known (`read x <<< ...`).
