@@ -39,43 +39,83 @@ const HOOK_VARIABLES = new Set(['PROMPT_COMMAND', 'PS0', 'PS1', 'PS2', 'PS4']);
 const ALWAYS_EXPORTED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'TERM', 'USER', 'SHELL'];
 const DECLARATIONS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
 
+interface FoldState {
+  cwd: string;
+  variables: Map<string, string>;
+  exported: Set<string>;
+  aliases: Map<string, string>;
+  functions: Map<string, string>;
+  hooks: Map<string, string>;
+  allExport: boolean;
+}
+
+/**
+ * The last history folded, kept so the next rating (the same history and one more command, as the
+ * agent goes on) folds only what is new: a long run would otherwise parse its whole history per step.
+ */
+let lastFold: { workspaceRoot: string; history: readonly string[]; state: FoldState } | undefined;
+
 /**
  * Folds the commands of one terminal session, oldest first, into the state they leave. Removals
  * (`unalias`, `unset`, `trap - SIG`) are not applied: the analyzer cannot tell whether they ran (they
  * may sit behind `false &&`), and keeping a definition can only make later ratings stricter.
  */
 export function deriveShellSession(history: readonly string[], workspaceRoot: string): ShellSession {
-  const state = {
+  const reuse =
+    lastFold !== undefined &&
+    lastFold.workspaceRoot === workspaceRoot &&
+    lastFold.history.length <= history.length &&
+    lastFold.history.every((entry, index) => entry === history[index]);
+  const state = reuse && lastFold !== undefined ? copyState(lastFold.state) : freshState(workspaceRoot);
+  for (const entry of history.slice(reuse ? (lastFold?.history.length ?? 0) : 0)) foldEntry(entry, state);
+  lastFold = { workspaceRoot, history: [...history], state: copyState(state) };
+  const { allExport, ...session } = state;
+  return session;
+}
+
+function freshState(workspaceRoot: string): FoldState {
+  return {
     cwd: workspaceRoot,
-    variables: new Map<string, string>(),
-    exported: new Set<string>(ALWAYS_EXPORTED),
-    aliases: new Map<string, string>(),
-    functions: new Map<string, string>(),
-    hooks: new Map<string, string>(),
+    variables: new Map(),
+    exported: new Set(ALWAYS_EXPORTED),
+    aliases: new Map(),
+    functions: new Map(),
+    hooks: new Map(),
+    allExport: false,
   };
-  let allExport = false;
-  for (const entry of history) {
-    if (entry.trim() === '') continue;
-    const parsed = parseShell(entry, state.cwd);
-    for (const fn of parsed.functions) {
-      if (fn.name === '') continue;
-      moveToEnd(state.functions, fn.name, fn.raw);
-      if (fn.name === 'command_not_found_handle') state.hooks.set(fn.name, fn.raw);
-    }
-    for (const command of parsed.commands) {
-      const name = command.words[0]?.value;
-      if (name === 'set' && command.words.some((w) => w.value === '-a' || w.value === 'allexport'))
-        allExport = true;
-      if (command.words.length === 0 || (name !== undefined && DECLARATIONS.has(name))) {
-        recordAssignments(command, state, name === 'export' || exportFlag(command));
-      }
-      if (name === 'alias') recordAliases(command, state.aliases);
-      if (name === 'trap') recordTrap(command, state.hooks);
-    }
-    state.cwd = cwdAfter(entry, parsed.commands, state.cwd);
+}
+
+function copyState(state: FoldState): FoldState {
+  return {
+    cwd: state.cwd,
+    variables: new Map(state.variables),
+    exported: new Set(state.exported),
+    aliases: new Map(state.aliases),
+    functions: new Map(state.functions),
+    hooks: new Map(state.hooks),
+    allExport: state.allExport,
+  };
+}
+
+function foldEntry(entry: string, state: FoldState): void {
+  if (entry.trim() === '') return;
+  const parsed = parseShell(entry, state.cwd);
+  for (const fn of parsed.functions) {
+    if (fn.name === '') continue;
+    moveToEnd(state.functions, fn.name, fn.raw);
+    if (fn.name === 'command_not_found_handle') state.hooks.set(fn.name, fn.raw);
   }
-  if (allExport) for (const name of state.variables.keys()) state.exported.add(name);
-  return state;
+  for (const command of parsed.commands) {
+    const name = command.words[0]?.value;
+    if (name === 'set' && command.words.some((w) => w.value === '-a' || w.value === 'allexport'))
+      state.allExport = true;
+    if (command.words.length === 0 || (name !== undefined && DECLARATIONS.has(name))) {
+      recordAssignments(command, state, state.allExport || name === 'export' || exportFlag(command));
+    }
+    if (name === 'alias') recordAliases(command, state.aliases);
+    if (name === 'trap') recordTrap(command, state.hooks);
+  }
+  state.cwd = cwdAfter(entry, parsed.commands, state.cwd);
 }
 
 /** True when the session holds nothing that changes how a later command is read. */
