@@ -1,9 +1,10 @@
 /**
  * Time the redactor takes on one 1 MB observation, the largest single text it sees in a run, for
- * four shapes of text: an ordinary log with a few configured secrets in it, one long line of minified
- * JSON, a wrapped base64 dump of random bytes (the worst case for base64-shaped token patterns) and a
- * hostile text made of near-misses of a configured secret with whitespace between its characters (the
- * worst case for matching secrets split by whitespace).
+ * six shapes of text: an ordinary log with a few configured secrets in it, one long line of minified
+ * JSON, base64 of random bytes wrapped and on one line (the worst case for base64-shaped token patterns),
+ * a hostile text of near-misses of a configured secret with whitespace between its characters (the worst
+ * case for matching secrets split by whitespace) and one of configured secrets back to back; then
+ * hostile texts aimed at single patterns, to show no pattern is quadratic.
  * Run: `npx tsx bench/redactor.bench.ts [label]`. Prints a table and appends the run, under its label
  * (default "current") and the git commit, to bench/results/redactor.json, so a run before a change
  * and one after it sit side by side.
@@ -82,15 +83,33 @@ const minified = fill(
   '',
 );
 const base64Dump = fill(() => pick(B64, 76));
+const base64Line = fill(() => pick(B64, 76), '');
+// What an agent trying to slow the redactor down would print: configured secrets back to back.
+const dense = fill(() => `${installationToken}${Buffer.from(webhookSecret).toString('base64')}`, '');
 // Near-misses: the token's first half, one character at a time with a space between, then a wrong turn.
 const nearMiss = fill(() => `${installationToken.slice(0, 20).split('').join(' ')} !`);
+
+// Hostile texts, each one repeated snippet aimed at one pattern's worst case (an anchor it must look
+// behind or past): time that grows faster than the text would show here first.
+const repeat = (snippet: string): string => snippet.repeat(Math.ceil(SIZE / snippet.length)).slice(0, SIZE);
+const hostile = [
+  { name: 'hostile: h://u: repeated', text: repeat('h://u:') },
+  { name: 'hostile: a:bbb…(600) repeated', text: repeat(` a:${'b'.repeat(600)}`) },
+  { name: 'hostile: a:@host.host.…', text: ` a:${repeat('@aaaa.bbbb.')}` },
+  { name: 'hostile: AKIA… ids', text: repeat('AKIAIOSFODNN7EXAMPLE ') },
+  { name: 'hostile: backslashes', text: repeat('\\') },
+  { name: 'hostile: zero-width between', text: repeat('a\u200b') },
+];
 
 const redact = createRedactor({ secrets });
 const inputs = [
   { name: 'log with secrets', text: log },
   { name: 'minified JSON line', text: minified },
-  { name: 'base64 dump', text: base64Dump },
+  { name: 'base64 dump, 76 columns', text: base64Dump },
+  { name: 'base64, one line', text: base64Line },
   { name: 'spaced near-misses', text: nearMiss },
+  { name: 'secrets back to back', text: dense },
+  ...hostile,
 ];
 
 const rows = [];

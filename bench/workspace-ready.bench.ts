@@ -8,6 +8,9 @@
  * - cold: MirrorCache.provision with an empty cache (mirror created, then the checkout);
  * - warm: MirrorCache.provision after one new commit upstream (fetch of that commit, then checkout);
  * - warm-spare: the same with `spareCheckouts` (the checkout is a spare made after the previous run).
+ * - warm-bounded, warm-spare-bounded: warm and warm-spare with each checkout a filesystem of its own
+ *   (a sparse ext4 image of HANDSBOT_DISK_LIMIT_MB's default, loop-mounted; src/workspace/disk): the
+ *   cost of the disk bound. Skipped, saying why, where loop mounts do not work (not root…).
  * Target: warm at most one fifth of the baseline. Run: `npx tsx bench/workspace-ready.bench.ts`.
  * The generated repository is cached under /tmp between runs.
  */
@@ -18,6 +21,13 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import {
+  type CheckoutDisks,
+  DIRECTORY_DISKS,
+  detectDiskBound,
+  FILESYSTEM_DISKS,
+  reapCheckoutDisks,
+} from '../src/workspace/disk/index.js';
 import { MirrorCache } from '../src/workspace/git/mirror-cache.js';
 import { authorizationHeader } from '../src/workspace/git/run-git.js';
 import { readRepoInstructions } from '../src/workspace/repo-instructions/read-repo-instructions.js';
@@ -39,8 +49,11 @@ const GIT_ENV = {
   GIT_TERMINAL_PROMPT: '0',
 };
 
-type Method = 'baseline' | 'cold' | 'warm' | 'warm-spare';
-const METHODS = ['baseline', 'cold', 'warm', 'warm-spare'] as const;
+const METHODS = ['baseline', 'cold', 'warm', 'warm-spare', 'warm-bounded', 'warm-spare-bounded'] as const;
+type Method = (typeof METHODS)[number];
+const BOUNDED: readonly Method[] = ['warm-bounded', 'warm-spare-bounded'];
+/** HANDSBOT_DISK_LIMIT_MB's default: the size of each bounded checkout's filesystem. */
+const DISK_LIMIT_BYTES = 10_240 * 1024 * 1024;
 interface Sample {
   checkoutMs: number;
   containerMs: number | null;
@@ -70,7 +83,29 @@ async function main(): Promise<void> {
     maxBytes: 1e12,
     spareCheckouts: true,
   });
-  const samples: Record<Method, Sample[]> = { baseline: [], cold: [], warm: [], 'warm-spare': [] };
+  const bound = await detectDiskBound(path.join(scratch, 'probe'));
+  console.log(
+    bound.mode === 'filesystem'
+      ? `bounded checkouts: ext4 images of ${DISK_LIMIT_BYTES / 2 ** 30} GiB, loop-mounted`
+      : `bounded checkouts: skipped (${bound.reason})`,
+  );
+  const bounded = (spareCheckouts: boolean) =>
+    new MirrorCache({
+      cacheDir: path.join(scratch, spareCheckouts ? 'spare-bounded-cache' : 'warm-bounded-cache'),
+      maxBytes: 1e12,
+      spareCheckouts,
+      checkouts: { disks: FILESYSTEM_DISKS, bytes: DISK_LIMIT_BYTES },
+    });
+  const boundedCache = bounded(false);
+  const spareBoundedCache = bounded(true);
+  const samples: Record<Method, Sample[]> = {
+    baseline: [],
+    cold: [],
+    warm: [],
+    'warm-spare': [],
+    'warm-bounded': [],
+    'warm-spare-bounded': [],
+  };
   let runIndex = 0;
   const dest = () => path.join(scratch, 'runs', `run-${runIndex++}`);
 
@@ -109,23 +144,67 @@ async function main(): Promise<void> {
       if (errors.length > 0) throw new Error(errors.join('; '));
       return sample;
     },
+    async 'warm-bounded'() {
+      await pushOneCommit(repo, runIndex);
+      return provisionSample(boundedCache, url, dest(), container.image, FILESYSTEM_DISKS);
+    },
+    async 'warm-spare-bounded'() {
+      await pushOneCommit(repo, runIndex);
+      const sample = await provisionSample(spareBoundedCache, url, dest(), container.image, FILESYSTEM_DISKS);
+      const errors = await spareBoundedCache.idle();
+      if (errors.length > 0) throw new Error(errors.join('; '));
+      return sample;
+    },
   };
+  const skipped = (method: Method) => bound.mode !== 'filesystem' && BOUNDED.includes(method);
 
   // Warm-up: fills the page cache for the served repository and creates the warm mirror.
   await methods.baseline();
   await provisionSample(warmCache, url, dest(), null);
   await provisionSample(spareCache, url, dest(), null);
   await spareCache.idle();
-  for (let rep = 1; rep <= REPETITIONS; rep++) {
-    for (const method of METHODS) {
-      const sample = await methods[method]();
-      samples[method].push(sample);
-      console.log(`  rep ${rep} ${method.padEnd(10)} ${sample.totalMs.toFixed(0).padStart(6)} ms`);
-    }
+  if (bound.mode === 'filesystem') {
+    await provisionSample(boundedCache, url, dest(), null, FILESYSTEM_DISKS);
+    await provisionSample(spareBoundedCache, url, dest(), null, FILESYSTEM_DISKS);
+    await spareBoundedCache.idle();
   }
-  await server.close();
-  await rm(scratch, { recursive: true, force: true });
-  await report(repo, container, samples);
+  let volume: { createMs: number; removeMs: number } | null = null;
+  try {
+    for (let rep = 1; rep <= REPETITIONS; rep++) {
+      for (const method of METHODS) {
+        if (skipped(method)) continue;
+        const sample = await methods[method]();
+        samples[method].push(sample);
+        console.log(`  rep ${rep} ${method.padEnd(10)} ${sample.totalMs.toFixed(0).padStart(6)} ms`);
+      }
+    }
+    if (bound.mode === 'filesystem') volume = await measureVolume(path.join(scratch, 'volumes'));
+  } finally {
+    await server.close();
+    // A checkout left mounted by a failed sample goes with its loop device, not only its files.
+    for (const dir of ['runs', 'volumes']) {
+      await reapCheckoutDisks({ checkoutsDir: path.join(scratch, dir), isRunLive: () => false, graceMs: 0 });
+    }
+    // Spares of the bounded caches are unmounted images: plain files, removed with the rest.
+    await rm(scratch, { recursive: true, force: true });
+  }
+  await report(repo, container, samples, bound.reason ?? null, volume);
+}
+
+/** The bound's own cost, apart from git: an empty checkout filesystem made and mounted, then removed. */
+async function measureVolume(dir: string): Promise<{ createMs: number; removeMs: number }> {
+  const create: number[] = [];
+  const remove: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const checkout = path.join(dir, `volume-${i}`);
+    const started = performance.now();
+    await FILESYSTEM_DISKS.create(checkout, DISK_LIMIT_BYTES);
+    create.push(performance.now() - started);
+    const removing = performance.now();
+    await FILESYSTEM_DISKS.remove(checkout);
+    remove.push(performance.now() - removing);
+  }
+  return { createMs: round(median(create), 1), removeMs: round(median(remove), 1) };
 }
 
 async function provisionSample(
@@ -133,6 +212,7 @@ async function provisionSample(
   url: string,
   dir: string,
   image: string | null,
+  disks: CheckoutDisks = DIRECTORY_DISKS,
 ): Promise<Sample> {
   const started = performance.now();
   const result = await cache.provision({ url, ref: 'main', dest: dir, token: TOKEN });
@@ -143,7 +223,7 @@ async function provisionSample(
   const checkoutMs = performance.now() - started;
   if (instructions.setupScript === null) throw new Error('the bench repository lost its setup script');
   const containerMs = await startContainer(image, dir);
-  await rm(dir, { recursive: true, force: true });
+  await disks.remove(dir);
   return {
     checkoutMs,
     containerMs,
@@ -196,6 +276,8 @@ function report(
   repo: BenchRepo,
   container: { image: string | null; reason: string },
   samples: Record<Method, Sample[]>,
+  boundSkippedBecause: string | null,
+  volume: { createMs: number; removeMs: number } | null,
 ) {
   const summary = (list: Sample[], pick: (s: Sample) => number | null) => {
     const values = list.map(pick).filter((v): v is number => v !== null);
@@ -229,6 +311,24 @@ function report(
     `\nwarm / baseline = ${warmRatio.toFixed(3)} (target ≤ ${TARGET_RATIO}: ${verdict(warmRatio)})`,
   );
   console.log(`warm with a spare checkout / baseline = ${spareRatio.toFixed(3)} (${verdict(spareRatio)})`);
+  const boundCost = (bounded: Method, plain: Method) => {
+    const b = rows.find((r) => r.method === bounded)?.total?.medianMs;
+    const p = rows.find((r) => r.method === plain)?.total?.medianMs;
+    return b === undefined || p === undefined ? null : round(b - p, 1);
+  };
+  const diskBound = {
+    limitBytes: DISK_LIMIT_BYTES,
+    ...(boundSkippedBecause === null ? {} : { skippedBecause: boundSkippedBecause }),
+    warmCostMs: boundCost('warm-bounded', 'warm'),
+    warmSpareCostMs: boundCost('warm-spare-bounded', 'warm-spare'),
+    /** Median of 20: format a sparse image of the limit and mount it; unmount and delete it. */
+    emptyFilesystem: volume,
+  };
+  console.log(
+    boundSkippedBecause === null
+      ? `disk bound (checkout on its own ext4): +${diskBound.warmCostMs} ms warm, +${diskBound.warmSpareCostMs} ms warm with a spare (medians); an empty one: ${volume?.createMs} ms to make and mount, ${volume?.removeMs} ms to remove`
+      : `disk bound: not measured (${boundSkippedBecause})`,
+  );
   const result = {
     bench: 'workspace-ready',
     date: new Date().toISOString(),
@@ -244,6 +344,7 @@ function report(
             what: 'docker run --rm --network none -v checkout sh .openhands/setup.sh',
           },
     methods: Object.fromEntries(rows.map((row) => [row.method, row])),
+    diskBound,
     samples,
     ratios: {
       coldToBaseline: round((rows[1]?.total?.medianMs ?? Number.NaN) / baseline),
@@ -262,6 +363,7 @@ function report(
       'checkouts, mirrors and the baseline clone all write to the same filesystem (under the OS temp dir)',
       'warm-spare waits (untimed) for the background spare after each run, as a run lasting minutes would',
       'checkout ms for cold and warm includes reading AGENTS.md and .openhands/setup.sh from the mirror',
+      'the *-bounded methods make (or, with a spare, rename and mount) a sparse ext4 image per checkout; removing it is untimed',
     ],
   };
   return mkdir(path.dirname(resultsFile), { recursive: true }).then(() =>

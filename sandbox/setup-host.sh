@@ -42,23 +42,24 @@ has() { PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin" command -v "$1" >/dev/null;
 
 need=()
 why=()
-has git || { need+=(git); why+=("git (the worker clones and pushes with it)"); }
-has redis-server || { need+=(redis-server); why+=("redis-server (the job queue)"); }
-has redis-cli || { need+=(redis-tools); why+=("redis-tools (to check that Redis answers)"); }
+present=()
+want() { # want COMMAND PACKAGE REASON: the package is installed unless the command is there
+  if has "$1"; then present+=("$2"); else need+=("$2") && why+=("$2 ($3)"); fi
+}
+want git git "the worker clones and pushes with it"
+want redis-server redis-server "the job queue"
+want redis-cli redis-tools "to check that Redis answers"
 # A docker client alone (as /usr/local/bin/docker may be) is not enough: the engine is what runs sandboxes.
-has dockerd || { need+=(docker.io); why+=("docker.io (every run's sandbox is a container)"); }
+want dockerd docker.io "every run's sandbox is a container"
 # No image registry is needed: the images are built from Debian's package mirror with debootstrap.
-has debootstrap || { need+=(debootstrap); why+=("debootstrap (builds the images from Debian's packages)"); }
-if [ "$deploy" -eq 1 ]; then
-  has docker-compose || { need+=(docker-compose); why+=("docker-compose (reads docker-compose.yml)"); }
-fi
+want debootstrap debootstrap "builds the images from Debian's packages"
+[ "$deploy" -eq 1 ] && want docker-compose docker-compose "reads docker-compose.yml"
+[ ${#present[@]} -gt 0 ] && say "installed already: ${present[*]}"
 if [ ${#need[@]} -gt 0 ]; then
-  say "installing ${need[*]}:"
+  say "installing what is missing:"
   for reason in "${why[@]}"; do say "  - $reason"; done
   as_root apt-get update >&2
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y --no-install-recommends "${need[@]}" >&2
-else
-  say "git, redis-server, docker.io and debootstrap are installed"
 fi
 
 # Redis for the queue. Loopback only and no persistence: this is the development and test Redis (a

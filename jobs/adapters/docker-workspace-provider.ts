@@ -4,8 +4,7 @@ import path from 'node:path';
 import type Dockerode from 'dockerode';
 import type { Logger } from 'pino';
 import { resolveDiskLimit } from '../../src/config/resolve-run-limits.js';
-import { formatBytes, watchDiskUsage } from '../../src/workspace/disk/index.js';
-import type { DiskWatchVerdict } from '../../src/workspace/disk/watch-disk-usage.js';
+import { type DiskWatchVerdict, formatBytes, watchDiskUsage } from '../../src/workspace/disk/index.js';
 import {
   createDockerWorkspace,
   removeRunSandboxes,
@@ -208,7 +207,8 @@ export function createDockerWorkspaceProvider(options: DockerWorkspaceProviderOp
       });
     } catch (error) {
       await closeAll();
-      throw error;
+      // The setup script filled the checkout: that is what the user is told, not the exec's failure.
+      throw stopped.signal.aborted ? stopped.signal.reason : error;
     }
     return {
       workspace: opened,

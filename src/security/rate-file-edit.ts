@@ -2,6 +2,8 @@ import type { SecurityVerdict } from '../events/event.js';
 import { classifyPath } from './paths/classify-path.js';
 import { rateWrittenPath } from './paths/rate-written-path.js';
 import { matchSensitivePath } from './paths/sensitive-paths.js';
+import { commandsInWrittenFile } from './paths/written-code.js';
+import { rateScript } from './rate-shell-command.js';
 import { verdictOf } from './verdict-of.js';
 
 export interface FileEditAction {
@@ -36,5 +38,10 @@ export function rateFileEdit(
   if (!WRITE_COMMANDS.has(action.command)) {
     return { risk: 'UNKNOWN', reasons: [{ rule: 'unknown-editor-command', match: action.command }] };
   }
-  return verdictOf(rateWrittenPath(action.path, workspaceRoot, workspaceRoot, 'editor', action.content));
+  const findings = rateWrittenPath(action.path, workspaceRoot, workspaceRoot, 'editor', action.content);
+  // A package script or Makefile recipe the edit writes is rated as the command it will run.
+  const scripts =
+    action.content === undefined ? [] : (commandsInWrittenFile(action.path, action.content) ?? []);
+  for (const script of scripts) findings.push(...rateScript(script, workspaceRoot, 1));
+  return verdictOf(findings);
 }

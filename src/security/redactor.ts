@@ -1,33 +1,12 @@
-/** OpenHands' marker for a masked secret, so logs and trajectories read the same. */
-export const SECRET_MASK = '<secret-hidden>';
+import { secretEncodings } from './secret-encodings.js';
+import { SECRET_MASK } from './secret-mask.js';
+import { squeezeSecret, squeezeText } from './squeeze-text.js';
+import { TOKEN_SHAPES } from './token-shapes.js';
+
+export { SECRET_MASK } from './secret-mask.js';
 
 /** Values shorter than this are not masked by value: masking "a" or "true" would garble every text. */
 export const MIN_SECRET_LENGTH = 6;
-
-/**
- * Token shapes masked even when nobody told us the value: a token the agent found in a file or an
- * environment, a key pasted in an issue. Each keeps its recognisable prefix out of the mask only where
- * the prefix itself says nothing secret (`Bearer `, the user in `user:password@`).
- */
-const TOKEN_SHAPES: readonly { pattern: RegExp; replace: string }[] = [
-  {
-    pattern:
-      /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----[\s\S]*?(-----END \1PRIVATE KEY( BLOCK)?-----|$)/g,
-    replace: SECRET_MASK,
-  },
-  { pattern: /\bgithub_pat_[A-Za-z0-9_]{20,}/g, replace: SECRET_MASK },
-  { pattern: /\bgh[posur]_[A-Za-z0-9]{20,}/g, replace: SECRET_MASK },
-  { pattern: /\b(AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|A3T[A-Z0-9])[A-Z0-9]{16}\b/g, replace: SECRET_MASK },
-  { pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, replace: SECRET_MASK },
-  { pattern: /\bsk-(ant-|proj-|or-|live-|test-)?[A-Za-z0-9_-]{20,}/g, replace: SECRET_MASK },
-  {
-    pattern:
-      /\b(xox[abposr]-[A-Za-z0-9-]{10,}|glpat-[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36}|AIza[0-9A-Za-z_-]{35})/g,
-    replace: SECRET_MASK,
-  },
-  { pattern: /\b(Bearer|Token|Basic)\s+[A-Za-z0-9._~+/=-]{12,}/gi, replace: `$1 ${SECRET_MASK}` },
-  { pattern: /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]+):([^\s@/]+)@/gi, replace: `$1$2:${SECRET_MASK}@` },
-];
 
 export interface RedactorOptions {
   /** Exact values to mask: the installation token, LLM keys, webhook secret, private key, config secrets. */
@@ -42,24 +21,66 @@ export interface Redactor extends Redact {
 }
 
 /**
- * Builds the one redactor every outgoing string passes through. Known values are masked first, longest
- * first (so a secret containing another is masked whole), then common token shapes.
+ * Builds the one redactor every outgoing string passes through. Configured values are masked first, in
+ * every encoding an agent reaches with one tool and however they are split by whitespace (see
+ * secret-encodings and squeeze-text), then common token shapes.
  */
 export function createRedactor({ secrets }: RedactorOptions): Redactor {
-  const values = [...new Set(secrets.filter((s) => s.trim().length >= MIN_SECRET_LENGTH))].sort(
-    (a, b) => b.length - a.length,
-  );
-  // A private key may be given with \n or \r\n line ends: mask its body lines too.
-  const expanded = values.flatMap((value) =>
-    value.includes('\n') ? [value, value.replace(/\r?\n/g, '\\n')] : [value],
-  );
-  const exact = expanded.length === 0 ? undefined : new RegExp(expanded.map(escapeRegExp).join('|'), 'g');
+  const values = [...new Set(secrets)].filter((s) => squeezeSecret(s).length >= MIN_SECRET_LENGTH);
+  const forms = [...new Set(values.flatMap((value) => secretEncodings(value, MIN_SECRET_LENGTH)))];
   const redact = (text: string): string => {
-    let result = exact === undefined ? text : text.replace(exact, SECRET_MASK);
-    for (const { pattern, replace } of TOKEN_SHAPES) result = result.replace(pattern, replace);
+    let result = values.length === 0 ? text : maskConfigured(text, forms);
+    for (const shape of TOKEN_SHAPES) {
+      if ('mask' in shape) result = shape.mask(result);
+      // Both overloads of replace, chosen by type: TypeScript cannot pick one for the union.
+      else if (typeof shape.replace === 'string') result = result.replace(shape.pattern, shape.replace);
+      else result = result.replace(shape.pattern, shape.replace);
+    }
     return result;
   };
   return Object.assign(redact, { deep: <T>(value: T): T => redactDeep(value, redact) });
+}
+
+/**
+ * Finds every form in the text with whitespace and invisible characters removed, then masks the spans
+ * of the original they came from (with whatever was wedged inside). Each form is a plain substring
+ * search (a fraction of a millisecond per megabyte; one regular expression alternating between dozens
+ * of forms costs a hundred times more). Overlapping finds of two secrets sharing characters merge into
+ * one span, never half of one.
+ */
+function maskConfigured(text: string, forms: readonly string[]): string {
+  const squeezed = squeezeText(text);
+  const spans: [number, number][] = [];
+  for (const form of forms) {
+    // Past each find: a secret overlapping itself would only extend the same mask, and restarting one
+    // character on would make a text of a periodic secret quadratic. Two different secrets that overlap
+    // are each found by their own search and merged below.
+    for (
+      let at = squeezed.text.indexOf(form);
+      at !== -1;
+      at = squeezed.text.indexOf(form, at + form.length)
+    ) {
+      const start = squeezed.origin[at] ?? 0;
+      const end = (squeezed.origin[at + form.length - 1] ?? text.length - 1) + 1;
+      spans.push([start, end]);
+    }
+  }
+  if (spans.length === 0) return text;
+  spans.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [start, end] of spans) {
+    const last = merged.at(-1);
+    if (last !== undefined && start <= last[1]) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  }
+  const parts: string[] = [];
+  let at = 0;
+  for (const [start, end] of merged) {
+    parts.push(text.slice(at, start), SECRET_MASK);
+    at = end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
 }
 
 /** Redacts every string in a JSON-shaped value (an event payload), keys included; returns a copy. */
@@ -74,8 +95,4 @@ function walk(value: unknown, redact: Redact, depth: number): unknown {
   const result: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) result[redact(key)] = walk(item, redact, depth + 1);
   return result;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -15,6 +15,9 @@ import { startRunWorker } from '../../jobs/run-worker.js';
 import type { RunState } from '../../src/agent/run-state.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createFileEventStore } from '../../src/events/file-event-store.js';
+import { FLAGGED_CHANGES_HEADING } from '../../src/github/ops/render-path-findings.js';
+import { renderPullRequestBody } from '../../src/github/ops/render-pull-request-body.js';
+import type { PathFinding } from '../../src/security/classify-tree-changes.js';
 import { MirrorCache } from '../../src/workspace/git/mirror-cache.js';
 import { createLocalWorkspace } from '../../src/workspace/local-workspace.js';
 import { type GitHttpServer, startGitHttpServer } from '../support/git-http-server.js';
@@ -91,6 +94,8 @@ function fakeGitHub(options: { failOpenPrOnce?: boolean } = {}) {
   const loaded: RunJobData[] = [];
   const states: RunState[] = [];
   const acknowledged: (readonly JobData[])[] = [];
+  /** What each `openPullRequest` was asked to flag. */
+  const flaggedForPr: (readonly PathFinding[])[] = [];
   let openFailures = options.failOpenPrOnce ? 1 : 0;
   const github: RunGitHub = {
     loadTask: async (data) => {
@@ -113,8 +118,9 @@ function fakeGitHub(options: { failOpenPrOnce?: boolean } = {}) {
       calls.push('installationToken');
       return TOKEN;
     },
-    openPullRequest: async ({ branch }) => {
+    openPullRequest: async ({ branch, flagged }) => {
       calls.push(`openPullRequest ${branch}`);
+      flaggedForPr.push(flagged);
       if (openFailures-- > 0) throw new TransientJobError('GitHub answered 502');
       return { number: 9, url: 'https://github.example/octo/repo/pull/9' };
     },
@@ -123,7 +129,7 @@ function fakeGitHub(options: { failOpenPrOnce?: boolean } = {}) {
       reports.push(report);
     },
   };
-  return { github, calls, reports, states, acknowledged, fates, loaded };
+  return { github, calls, reports, states, acknowledged, fates, loaded, flaggedForPr };
 }
 
 /** A double of the workspace port over real modules: a mirror-cache checkout, a local workspace. */
@@ -260,12 +266,79 @@ describe('run pipeline', () => {
 
     expect(await job.getState()).toBe('failed');
     expect(job.attemptsMade).toBe(1);
-    expect(calls).toEqual(['loadTask', 'startTracking', 'report failed']);
-    expect(reports[0]).toMatchObject({ outcome: 'failed', failedStep: 'verify' });
-    expect(reports[0]?.message).toContain('GitHub Actions workflows (.github/workflows/ci.yml)');
+    expect(calls).toEqual(['loadTask', 'startTracking', 'installationToken', 'report failed']);
+    expect(reports[0]).toMatchObject({
+      outcome: 'failed',
+      failedStep: 'push',
+      refused: [{ path: '.github/workflows/ci.yml', change: 'added', rule: 'workflow' }],
+    });
+    expect(reports[0]?.message).toContain('nothing was pushed');
     expect(reports[0]?.message).not.toMatch(/\n\s+at /);
     expect(git(upstream.bare, 'branch', '--list', BRANCH).trim()).toBe('');
     expect(releases).toEqual([true]);
+  });
+
+  it('a workflow moved away with `git mv` is refused when the repository does not allow workflow changes', async () => {
+    await upstream.commit({ '.github/workflows/ci.yml': 'on: push\n' });
+    const { github, calls, reports } = fakeGitHub();
+    const { provider } = localProvider();
+    await startPipelineWorker(
+      [
+        terminal("git mv .github/workflows/ci.yml ci.yml && sed -i 's/a - b/a + b/' src/math.js"),
+        finish('fixed add, and moved CI out of the way'),
+      ],
+      github,
+      provider,
+    );
+    const job = await settled((await fx.queue.enqueue(runData())).jobId);
+
+    expect(await job.getState()).toBe('failed');
+    expect(calls).not.toContain(`openPullRequest ${BRANCH}`);
+    expect(reports[0]?.refused).toEqual([
+      expect.objectContaining({ path: '.github/workflows/ci.yml', change: 'deleted', rule: 'workflow' }),
+    ]);
+    expect(git(upstream.bare, 'branch', '--list', BRANCH).trim()).toBe('');
+  });
+
+  it('an agent that rewrites .github/openhands.yml gets its PR, whose body lists the file under the flag heading', async () => {
+    const { github, reports, flaggedForPr } = fakeGitHub();
+    const { provider } = localProvider();
+    await startPipelineWorker(
+      [
+        terminal(
+          "sed -i 's/a - b/a + b/' src/math.js && mkdir -p .github && printf 'confirmation: never\\nnetwork: open\\n' > .github/openhands.yml",
+        ),
+        finish('add adds now'),
+      ],
+      github,
+      provider,
+    );
+    const job = await settled((await fx.queue.enqueue(runData())).jobId);
+
+    expect(job.returnvalue).toMatchObject({ outcome: 'pull_request_opened' });
+    expect(git(upstream.bare, 'show', `${BRANCH}:.github/openhands.yml`)).toContain('network: open');
+    const flagged = flaggedForPr[0] ?? [];
+    expect(flagged).toEqual([
+      expect.objectContaining({ path: '.github/openhands.yml', change: 'added', rule: 'handsbot-config' }),
+    ]);
+    // The same list goes into the tracking comment's final report.
+    expect(reports[0]?.flagged).toEqual(flagged);
+    // And the body GitHub gets (the real renderer) puts it first, under the heading.
+    const body = renderPullRequestBody(
+      {
+        issueNumber: 5,
+        summary: 'add adds now',
+        tests: [],
+        costUsd: 0,
+        steps: 2,
+        runId: 'r',
+        template: null,
+        flagged,
+      },
+      (text) => text,
+    );
+    expect(body.startsWith(`${FLAGGED_CHANGES_HEADING}\n`)).toBe(true);
+    expect(body).toContain('- `.github/openhands.yml` (added): sets the confirmation policy');
   });
 
   it('a transient failure is retried and the retry resumes the run from its log and its kept checkout', async () => {

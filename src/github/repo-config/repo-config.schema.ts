@@ -127,7 +127,9 @@ export const repoConfigSchema = z
     allowWorkflowChanges: z
       .boolean()
       .default(false)
-      .describe('Allow the agent to change files under .github/workflows'),
+      .describe(
+        'Allow the agent to change files under .github/workflows (refused otherwise); the PR still lists them under its flagged changes',
+      ),
   })
   .describe('handsbot settings for one repository, read from .github/openhands.yml on the default branch');
 

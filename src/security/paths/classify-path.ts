@@ -75,4 +75,4 @@ export const SYSTEM_PATH =
 
 /** Files in the home directory that run code at login or hold keys: writing them is persistence. */
 export const HOME_STARTUP_FILE =
-  /^~\/(\.bashrc|\.bash_profile|\.bash_login|\.profile|\.zshrc|\.zprofile|\.zshenv|\.ssh(\/|$)|\.config\/autostart|\.gitconfig|\.npmrc|\.pypirc|\.netrc|\.config\/systemd|\.local\/bin)/;
+  /^~\/(\.bashrc|\.bash_profile|\.bash_login|\.bash_logout|\.profile|\.zshrc|\.zprofile|\.zshenv|\.zlogin|\.zlogout|\.kshrc|\.mkshrc|\.inputrc|\.xprofile|\.xinitrc|\.pam_environment|\.ssh(\/|$)|\.config\/(autostart|fish|git\/config|environment\.d|pip|systemd)|\.gitconfig|\.npmrc|\.yarnrc|\.pypirc|\.netrc|\.pythonrc|\.local\/bin|\.local\/lib\/python)/;

@@ -40,6 +40,12 @@ const PROTECTED_PROJECT_FILES: readonly { pattern: RegExp; rule: string; risk: '
     rule: 'edit-agent-config',
     risk: 'MEDIUM',
   },
+  // Files that run the next time something starts: direnv on `cd`, Python at every interpreter start.
+  {
+    pattern: /(^|\/)(\.envrc|[^/]+\.pth|sitecustomize\.py|usercustomize\.py)$/,
+    rule: 'write-startup-file',
+    risk: 'HIGH',
+  },
   { pattern: /(^|\/)\.env(\.[\w.-]+)?$/, rule: 'edit-env-file', risk: 'MEDIUM' },
 ];
 
@@ -77,7 +83,8 @@ export function rateWrittenPath(
     case 'outside':
       if (SYSTEM_PATH.test(resolved) || place.place === 'root')
         findings.push(finding('write-system-file', 'HIGH', raw));
-      else if (HOME_STARTUP_FILE.test(resolved)) findings.push(finding('write-startup-file', 'HIGH', raw));
+      else if (HOME_STARTUP_FILE.test(resolved.replace(/^\/(root|home\/[^/]+)(?=\/)/, '~')))
+        findings.push(finding('write-startup-file', 'HIGH', raw));
       else
         findings.push(
           finding(

@@ -11,10 +11,16 @@ interface SensitivePattern {
 }
 
 const PATTERNS: readonly SensitivePattern[] = [
-  { rule: 'read-proc-environ', risk: 'HIGH', pattern: /\/proc\/[^/\s]+\/(environ|mem)\b/ },
+  // Any process's (or thread's) environment, command line or memory: secrets passed to it are there.
+  {
+    rule: 'read-proc-environ',
+    risk: 'HIGH',
+    pattern: /\/proc\/[^/\s]+(\/task\/[^/\s]+)?\/(environ|cmdline|mem)\b/,
+  },
   { rule: 'read-credentials', risk: 'HIGH', pattern: /(^|\/)\.ssh(\/|$)/ },
-  { rule: 'read-credentials', risk: 'HIGH', pattern: /(^|\/)id_(rsa|dsa|ecdsa|ed25519)(\b|$)/ },
-  { rule: 'read-credentials', risk: 'HIGH', pattern: /(^|\/)\.aws\/(credentials|config)$/ },
+  // A public key (`id_rsa.pub`, a test fixture) holds nothing secret.
+  { rule: 'read-credentials', risk: 'HIGH', pattern: /(^|\/)id_(rsa|dsa|ecdsa|ed25519)(?!\.pub\b)(\b|$)/ },
+  { rule: 'read-credentials', risk: 'HIGH', pattern: /(^|\/)\.aws(\/|$)/ },
   {
     rule: 'read-credentials',
     risk: 'HIGH',
@@ -51,6 +57,35 @@ export interface SensitiveMatch {
   readonly risk: Risk;
 }
 
+/**
+ * Where credentials live, spelled out, for globs to be tried against: `cat ~/.ss?/id_*` names no
+ * file in its text, but the shell would hand it `~/.ssh/id_rsa`.
+ */
+const CREDENTIAL_FILES = [
+  '~/.ssh/id_rsa',
+  '~/.ssh/id_ed25519',
+  '~/.ssh/id_ecdsa',
+  '~/.aws/credentials',
+  '~/.netrc',
+  '~/.git-credentials',
+  '~/.pypirc',
+  '~/.npmrc',
+  '~/.docker/config.json',
+  '~/.kube/config',
+  '~/.config/gh/hosts.yml',
+  '~/.gnupg/private-keys-v1.d/key',
+  '~/.vault-token',
+  '~/.pgpass',
+  '~/.bash_history',
+  '~/.cargo/credentials.toml',
+  '/etc/shadow',
+  '/run/secrets/token',
+  '/proc/1/environ',
+  '/proc/self/environ',
+  '/root/.ssh/id_rsa',
+  '/home/user/.ssh/id_rsa',
+];
+
 /** The first credential pattern any of the spellings matches (the most severe come first). */
 export function matchSensitivePath(
   ...spellings: readonly (string | undefined)[]
@@ -58,7 +93,43 @@ export function matchSensitivePath(
   for (const { rule, risk, pattern } of PATTERNS) {
     if (spellings.some((s) => s !== undefined && pattern.test(s))) return { rule, risk };
   }
+  for (const spelling of spellings) {
+    if (spelling === undefined || !/[*?[]/.test(spelling)) continue;
+    const glob = globToRegExp(spelling);
+    // A glob that names a credential file, or a folder that holds one (`~/.s*` then `tar` of it).
+    const hit = CREDENTIAL_FILES.find((file) => ancestorsOf(file).some((candidate) => glob.test(candidate)));
+    if (hit !== undefined) return matchSensitivePath(hit);
+  }
   return undefined;
+}
+
+function globToRegExp(glob: string): RegExp {
+  let source = '';
+  for (let index = 0; index < glob.length; index++) {
+    const ch = glob[index] ?? '';
+    if (ch === '*') {
+      const double = glob[index + 1] === '*';
+      source += double ? '.*' : '[^/]*';
+      if (double) index++;
+    } else if (ch === '?') source += '[^/]';
+    else if (ch === '[') {
+      const end = glob.indexOf(']', index + 2);
+      if (end < 0) source += '\\[';
+      else {
+        source += `[${glob
+          .slice(index + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
+        index = end;
+      }
+    } else source += ch.replace(/[.+^${}()|\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+/** `~/.ssh/id_rsa` → itself and `~/.ssh`: the folder that holds it, not every folder above. */
+function ancestorsOf(file: string): string[] {
+  return [file, file.slice(0, file.lastIndexOf('/'))];
 }
 
 /** Names that look like they hold a secret: printing or sending their value leaks it. */

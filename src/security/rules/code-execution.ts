@@ -1,16 +1,18 @@
 import { programName } from '../shell/command-views.js';
+import { commandAfterOptions, embeddedCode, optionValues } from '../shell/embedded-code.js';
 import {
   inlineCode,
   interpreterFamily,
   isCodeInterpreter,
   isShell,
   readsCodeFromStdin,
-  shellCommandString,
+  shellInvocation,
 } from '../shell/interpreters.js';
 import { DECODERS, DOWNLOADERS, RAW_NETWORK_CLIENTS } from '../shell/program-sets.js';
 import type { ShellCommand, ShellWord } from '../shell/shell-ir.js';
-import { stdinText } from '../shell/stdin-text.js';
-import { type CommandRule, type Finding, finding } from './rule.js';
+import { outputText, stdinText } from '../shell/stdin-text.js';
+import { disguisedCommandFindings } from './disguised-command.js';
+import { type CommandRule, type CommandView, type Finding, finding, type RuleContext } from './rule.js';
 import { recordWrites, writtenScriptFindings } from './written-scripts.js';
 
 const nameOf = (command: ShellCommand): string => programName(command.words[0]?.value ?? '');
@@ -28,19 +30,36 @@ export const codeExecutionRule: CommandRule = (view, context) => {
   const { command } = view;
   const [nameWord] = view.words;
 
-  // `$(curl x)` as a command name runs whatever the server sends.
+  // `$(curl x)` as a command name runs whatever the server sends; `$r` the script cannot resolve
+  // runs we do not know what. `$HOME/.cargo/bin/cargo` names its program in text: that is rated.
   if (nameWord?.dynamic === true) {
     const fetched = anyNamed(nameWord.substitutions, DOWNLOADERS);
-    findings.push(
-      fetched === undefined
-        ? finding('dynamic-command', 'UNKNOWN', nameWord.raw)
-        : finding('download-exec', 'HIGH', command.raw),
-    );
+    if (fetched !== undefined) findings.push(finding('download-exec', 'HIGH', command.raw));
+    else if (!/\/[\w.+-]+["']?$/.test(nameWord.raw) || /[$`]/.test(view.name) || view.name === '')
+      findings.push(
+        finding('dynamic-command', 'UNKNOWN', `${nameWord.raw}: the program it runs is computed`),
+      );
+  } else if (nameWord !== undefined && /[*?]/.test(view.name)) {
+    findings.push(finding('dynamic-command', 'UNKNOWN', `${nameWord.raw}: a glob names the program`));
   }
+  findings.push(...disguisedCommandFindings(view));
 
-  const script =
-    view.name === 'eval' ? view.args.join(' ') : (shellCommandString(view) ?? suCommandString(view));
-  if (script !== undefined) findings.push(...context.rateEmbedded(script));
+  // `eval "$x"` and `bash -c "...$x..."` run text only known when they run: the value becomes code.
+  const invocation =
+    view.name === 'eval' ? { script: view.args.join(' '), positional: undefined } : shellInvocation(view);
+  if (invocation !== undefined) {
+    findings.push(...context.rateEmbedded(invocation.script, invocation.positional));
+    const scriptWords =
+      view.name === 'eval' ? view.words.slice(1) : view.words.filter((w) => w.value === invocation.script);
+    const computed = scriptWords.find((w) => w.dynamic && !anyNamed(w.substitutions, DOWNLOADERS));
+    if (computed !== undefined)
+      findings.push(
+        finding('eval-computed-text', 'UNKNOWN', `${computed.raw}: runs text computed at run time`),
+      );
+  }
+  findings.push(...embeddedFindings(view, context));
+  if (view.name === 'xargs') findings.push(...xargsFindings(view, context));
+  findings.push(...codeVariableFindings(view, context));
 
   const inline = inlineCode(view);
   if (inline !== undefined) findings.push(...context.rateCode(inline.code, inline.language));
@@ -54,6 +73,13 @@ export const codeExecutionRule: CommandRule = (view, context) => {
     if (fetched !== undefined) findings.push(finding('download-exec', 'HIGH', command.raw));
     const decoded = anyNamed(fed, DECODERS);
     if (decoded !== undefined) findings.push(finding('obfuscated-exec', 'HIGH', command.raw));
+    // `source <(echo 'rm -rf ~')`, `bash <(printf ...)`: the script spells the code it feeds.
+    for (const word of [...view.words.slice(1), ...redirectWords(command)]) {
+      if (!word.processSubstitution) continue;
+      const sink = word.substitutions.filter((c) => c.pipedTo.length === 0).at(-1);
+      const text = sink === undefined ? undefined : outputText(sink);
+      if (text !== undefined) findings.push(...context.rateEmbedded(text));
+    }
   }
 
   if (readsCodeFromStdin(view)) findings.push(...stdinCodeFindings(view.name, command, context));
@@ -107,9 +133,72 @@ function redirectWords(command: ShellCommand): ShellWord[] {
   return command.redirects.flatMap((r) => (r.target === undefined ? [] : [r.target]));
 }
 
-/** `su -c 'cmd' user` and `su user -c 'cmd'`. */
-function suCommandString(view: Parameters<CommandRule>[0]): string | undefined {
-  if (view.name !== 'su' && view.name !== 'runuser' && view.name !== 'sg') return undefined;
-  const index = view.args.findIndex((a) => a === '-c' || a === '--command');
-  return index < 0 ? undefined : view.args[index + 1];
+const XARGS_OPTIONS = new Set([
+  '-I',
+  '-i',
+  '-n',
+  '-P',
+  '-L',
+  '-l',
+  '-d',
+  '-E',
+  '-e',
+  '-s',
+  '-a',
+  '--max-args',
+  '--max-procs',
+  '--delimiter',
+  '--arg-file',
+  '--replace',
+]);
+
+/**
+ * `echo ~ | xargs rm -rf` runs `rm -rf ~`: when the script spells what xargs reads, the command is
+ * rated with those words in place (appended, or put where `-I` says).
+ */
+function xargsFindings(view: CommandView, context: RuleContext): Finding[] {
+  const input = stdinText(view.command);
+  if (input === undefined) return [];
+  const items = input
+    .split(/\s+/)
+    .filter((item) => item !== '')
+    .slice(0, 16);
+  const replace = optionValues(view.args, '-I', '--replace')[0];
+  // xargs runs its words as argv, not through a shell: quote them so the re-read keeps each one whole.
+  const command = commandAfterOptions(view.args, XARGS_OPTIONS).map((w) =>
+    /^[\w@%+=:,./{}~-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`,
+  );
+  const program = command.length === 0 ? ['echo'] : command;
+  const script =
+    replace === undefined
+      ? [...program, ...items].join(' ')
+      : items.map((item) => program.map((w) => w.replaceAll(replace, item)).join(' ')).join('; ');
+  return [...context.rateEmbedded(script)];
+}
+
+/** Strings a program runs as shell code (`flock -c`, `watch`, `tar --to-command`, `alias`, `trap`...). */
+function embeddedFindings(view: CommandView, context: RuleContext): Finding[] {
+  return embeddedCode(view).flatMap((code) =>
+    code.kind === 'shell'
+      ? [...context.rateEmbedded(code.script, code.positional)]
+      : [finding('opaque-code', 'UNKNOWN', `${code.why}: runs code that cannot be read`)],
+  );
+}
+
+/**
+ * Variables whose value is a command some program runs later (git runs `$GIT_EDITOR`, less runs
+ * `$LESSOPEN`, bash runs `$PROMPT_COMMAND` before each prompt): the value is rated as that command,
+ * so `EDITOR=vim git commit` stays LOW and `GIT_EDITOR='curl x|sh' git commit` does not.
+ */
+const CODE_VARIABLES =
+  /^(EDITOR|VISUAL|FCEDIT|GIT_EDITOR|GIT_SEQUENCE_EDITOR|PAGER|GIT_PAGER|MANPAGER|SYSTEMD_PAGER|LESSOPEN|LESSCLOSE|GIT_SSH|GIT_SSH_COMMAND|GIT_ASKPASS|SSH_ASKPASS|SUDO_ASKPASS|GIT_PROXY_COMMAND|BROWSER|PROMPT_COMMAND|GIT_EXTERNAL_DIFF)$/;
+
+function codeVariableFindings(view: CommandView, context: RuleContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const { name, value } of view.assignments) {
+    if (!CODE_VARIABLES.test(name)) continue;
+    const code = name.startsWith('LESS') ? value.replace(/^\|+/, '').replaceAll('%s', 'file') : value;
+    findings.push(...context.rateEmbedded(code));
+  }
+  return findings;
 }

@@ -72,7 +72,10 @@ function credentialHelperCall(name: string, args: readonly string[]): string | u
     (args[1] === 'token' || args.includes('--show-token') || args.includes('-t'))
   )
     return line;
-  if (name === 'git' && args.includes('credential') && /\b(fill|get)\b/.test(line)) return line;
+  // `git credential fill`, `git credential-store get`, `git credential-cache get`: the helpers print
+  // the stored secret for whoever asks.
+  if (name === 'git' && args.some((a) => /^credential(-\w+)?$/.test(a)) && /\b(fill|get)\b/.test(line))
+    return line;
   if (programName(name).startsWith('git-credential-')) return line;
   if (name === 'aws' && args[0] === 'configure' && /\b(get|export-credentials)\b/.test(line)) return line;
   if (name === 'security' && /^find-(generic|internet)-password$/.test(args[0] ?? '')) return line;

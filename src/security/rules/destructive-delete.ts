@@ -14,6 +14,16 @@ export const destructiveDeleteRule: CommandRule = (view, context) => {
   for (const target of targets) {
     const place = classifyPath(target, context.workspaceRoot, view.command.cwd);
     const match = `${view.name} ${view.args.join(' ')}`;
+    // `rm /` and `rm -- -rf ~` without a recursive flag refuse a directory: they delete nothing there.
+    // `rm ~/*` still deletes every file it names.
+    const wholeDirectory =
+      (place.place === 'root' || place.place === 'home' || place.place === 'workspace') &&
+      !/\*$/.test(target) &&
+      !deletesDirectories(view.name, view.args);
+    if (wholeDirectory) {
+      findings.push(finding('delete-directory-without-recursion', 'MEDIUM', match));
+      continue;
+    }
     switch (place.place) {
       case 'root':
       case 'home':
@@ -44,6 +54,16 @@ export const destructiveDeleteRule: CommandRule = (view, context) => {
   }
   return findings;
 };
+
+/** Whether the delete removes a directory it is named: `rm -r`, `rm -R`, `rm --recursive`, `rmdir`, `find`. */
+function deletesDirectories(name: string, args: readonly string[]): boolean {
+  // `rmdir` only removes empty directories: `rmdir /` fails.
+  if (name === 'rmdir') return false;
+  if (name !== 'rm') return true;
+  const dashes = args.indexOf('--');
+  const options = dashes < 0 ? args : args.slice(0, dashes);
+  return hasFlag(options, 'r', '--recursive') || hasFlag(options, 'R') || hasFlag(options, 'd', '--dir');
+}
 
 function deleteTargets(name: string, args: readonly string[]): string[] {
   if (DELETERS.has(name)) return operands(args);

@@ -1,4 +1,7 @@
 import { rateWrittenPath } from '../paths/rate-written-path.js';
+import { commandsInWrittenFile } from '../paths/written-code.js';
+import { optionValues } from '../shell/embedded-code.js';
+import { outputText, stdinText } from '../shell/stdin-text.js';
 import { type CommandRule, type Finding, finding, operands } from './rule.js';
 
 /** Block and memory devices: writing them destroys a disk or the running system. */
@@ -28,8 +31,20 @@ export const fileWritesRule: CommandRule = (view, context) => {
       }
     }
   }
-  targets.push(...writeOperands(view.name, view.args));
+  const written = targets.length > 0 ? outputText(command) : undefined;
+  const teed = view.name === 'tee' ? stdinText(command) : undefined;
+  const contents = new Map<string, string | undefined>(targets.map((t) => [t, written]));
+  for (const target of writeOperands(view.name, view.args)) {
+    targets.push(target);
+    contents.set(target, teed);
+  }
   for (const target of targets) {
+    // A package script or Makefile recipe the command spells out runs on the next `npm test`/`make`.
+    const content = contents.get(target);
+    if (content !== undefined) {
+      for (const script of commandsInWrittenFile(target, content) ?? [])
+        findings.push(...context.rateEmbedded(script));
+    }
     if (HARMLESS_TARGET.test(target) || /^\/dev\/(tcp|udp)\//.test(target)) continue;
     if (RAW_DEVICE.test(target)) {
       findings.push(finding('raw-device-write', 'HIGH', `${view.name} ${target}`.trim()));
@@ -61,6 +76,8 @@ function writeOperands(name: string, args: readonly string[]): string[] {
     return name === 'perl' || scripted ? paths : paths.slice(1);
   }
   if (name === 'dd') return args.filter((a) => a.startsWith('of=')).map((a) => a.slice(3));
+  if (name === 'curl') return optionValues(args, '-o', '--output');
+  if (name === 'wget') return optionValues(args, '-O', '--output-document');
   if (name === 'truncate' || name === 'shred')
     return operands(args, new Set(['-s', '--size', '-n', '--iterations']));
   return [];

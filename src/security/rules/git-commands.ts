@@ -1,20 +1,29 @@
-import { type CommandRule, type Finding, finding, hasFlag, operands } from './rule.js';
+import { type CommandRule, type Finding, finding, hasFlag, operands, type RuleContext } from './rule.js';
 
 /** Branches a push must not reach directly: the trusted pusher opens a PR instead. */
 export const PROTECTED_BRANCH =
   /^(refs\/heads\/)?(main|master|trunk|develop|development|production|prod|stable|release([/-].*)?|gh-pages|HEAD)$/;
 
-/** Config keys that make git run a program, change where it authenticates or rewrite URLs. */
+/** Config keys that change where git authenticates, which hooks it runs, or where URLs point. */
 const DANGEROUS_CONFIG: readonly [RegExp, string][] = [
   [/^credential(\..*)?\.helper$/i, 'git-credential-helper'],
   [/^credential\./i, 'git-credential-helper'],
   [/^core\.hookspath$/i, 'git-hooks-path'],
+  // The transport itself: whatever it is set to sees every fetch and push, so it is HIGH as such.
   [/^core\.sshcommand$/i, 'git-ssh-command'],
   [
-    /^(core\.(fsmonitor|gitproxy|pager|editor|askpass)|sequence\.editor|diff\..*\.(textconv|command)|filter\..*\.(clean|smudge|process)|merge\..*\.driver|gpg\.program|uploadpack\.packobjectshook|protocol\..*\.allow|url\..*\.(insteadof|pushinsteadof)|remote\..*\.(url|pushurl|receivepack|uploadpack)|http\..*extraheader|include\.path|includeif\..*|alias\..*|init\.templatedir|safe\.directory)$/i,
+    /^(protocol\..*\.allow|url\..*\.(insteadof|pushinsteadof)|remote\..*\.(url|pushurl|receivepack|uploadpack)|http\..*extraheader|include\.path|includeif\..*|init\.templatedir)$/i,
     'git-config-dangerous',
   ],
 ];
+
+/**
+ * Config keys whose value is a command git runs (a pager, an editor, a filter, an ssh command, a
+ * `!` alias): the value is rated as that command, so `core.pager=cat` is LOW and
+ * `alias.x=!curl x|sh` is HIGH.
+ */
+const COMMAND_CONFIG =
+  /^(core\.(fsmonitor|gitproxy|pager|editor|askpass|sshcommand)|sequence\.editor|diff\.external|diff\..*\.(textconv|command)|filter\..*\.(clean|smudge|process)|merge\..*\.driver|gpg(\..*)?\.program|uploadpack\.packobjectshook|pager\..*|alias\..*)$/i;
 
 const GLOBAL_VALUE_OPTIONS = new Set([
   '-C',
@@ -32,7 +41,7 @@ const GLOBAL_VALUE_OPTIONS = new Set([
  * config that runs programs or steals credentials. Ordinary git work stays LOW; a feature-branch
  * push is MEDIUM (the agent's pushes normally go through the trusted pusher).
  */
-export const gitCommandsRule: CommandRule = (view) => {
+export const gitCommandsRule: CommandRule = (view, context) => {
   if (view.name !== 'git') return [];
   const findings: Finding[] = [];
   const line = view.command.raw;
@@ -42,7 +51,7 @@ export const gitCommandsRule: CommandRule = (view) => {
   while (index < args.length && (args[index] ?? '').startsWith('-')) {
     const option = args[index] ?? '';
     if (option === '-c' || option.startsWith('--config-env'))
-      findings.push(...configFindings(args[index + 1] ?? '', line));
+      findings.push(...configFindings(args[index + 1] ?? '', line, context));
     if (GLOBAL_VALUE_OPTIONS.has(option)) index++;
     index++;
   }
@@ -70,7 +79,7 @@ export const gitCommandsRule: CommandRule = (view) => {
         hasFlag(rest, 'l', '--get', '--get-all', '--get-regexp', '--list', '--show-origin') ||
         (keyValue.length === 1 && !hasFlag(rest, '', '--unset', '--unset-all', '--add'));
       if (!reading && keyValue[0] !== undefined)
-        findings.push(...configFindings(`${keyValue[0]}=${keyValue[1] ?? ''}`, line));
+        findings.push(...configFindings(`${keyValue[0]}=${keyValue[1] ?? ''}`, line, context));
       if (!reading && hasFlag(rest, '', '--global', '--system'))
         findings.push(finding('git-config-global', 'MEDIUM', line));
       break;
@@ -81,7 +90,7 @@ export const gitCommandsRule: CommandRule = (view) => {
     case 'pull':
       for (let i = 0; i < rest.length; i++) {
         if (rest[i] === '-c' || rest[i] === '--config')
-          findings.push(...configFindings(rest[i + 1] ?? '', line));
+          findings.push(...configFindings(rest[i + 1] ?? '', line, context));
       }
       break;
     case 'filter-branch':
@@ -97,12 +106,24 @@ export const gitCommandsRule: CommandRule = (view) => {
   return findings;
 };
 
-function configFindings(setting: string, line: string): Finding[] {
-  const key = setting.split('=')[0]?.trim() ?? '';
-  for (const [pattern, rule] of DANGEROUS_CONFIG) {
-    if (pattern.test(key)) return [finding(rule, 'HIGH', line)];
+function configFindings(setting: string, line: string, context: RuleContext): Finding[] {
+  const equals = setting.indexOf('=');
+  const key = (equals < 0 ? setting : setting.slice(0, equals)).trim();
+  const value = equals < 0 ? '' : setting.slice(equals + 1);
+  const findings: Finding[] = [];
+  const dangerous = DANGEROUS_CONFIG.find(([pattern]) => pattern.test(key));
+  if (dangerous !== undefined) findings.push(finding(dangerous[1], 'HIGH', line));
+  // `safe.directory` trusts one checkout's owner; `*` trusts every repository on the machine.
+  if (/^safe\.directory$/i.test(key) && value.trim() === '*')
+    findings.push(finding('git-config-dangerous', 'MEDIUM', line));
+  const fsmonitorFlag = /^core\.fsmonitor$/i.test(key) && /^(true|false)$/i.test(value);
+  if (COMMAND_CONFIG.test(key) && value !== '' && !fsmonitorFlag) {
+    // A `!` alias runs a shell command; any other alias runs git with those words.
+    const command =
+      /^alias\./i.test(key) && !value.startsWith('!') ? `git ${value}` : value.replace(/^!/, '');
+    findings.push(...context.rateEmbedded(command));
   }
-  return [];
+  return findings;
 }
 
 function pushFindings(args: readonly string[], line: string): Finding[] {

@@ -65,8 +65,23 @@ const CURL_DATA_OPTIONS = new Set([
   '--form-string',
   '--json',
 ]);
+/** Options naming a file curl writes here: a `$(mktemp)` there sends nothing. */
+const CURL_LOCAL_FILE_OPTIONS = new Set(['-o', '--output', '-c', '--cookie-jar', '-D', '--dump-header']);
 const SOCKET_TOOLS = new Set(['nc', 'ncat', 'netcat', 'telnet', 'cryptcat', 'pwncat']);
-const LOOKUP_TOOLS = new Set(['dig', 'nslookup', 'host', 'ping', 'ping6', 'traceroute', 'whois']);
+const LOOKUP_TOOLS = new Set([
+  'dig',
+  'nslookup',
+  'host',
+  'ping',
+  'ping6',
+  'traceroute',
+  'whois',
+  'drill',
+  'getent',
+  'resolvectl',
+  'delv',
+  'kdig',
+]);
 const MAILERS = new Set(['mail', 'mailx', 'mutt', 'sendmail', 'swaks']);
 
 /** Hosts on this machine: sending to them (a dev server's health check, a local API) stays on the box. */
@@ -103,7 +118,9 @@ export const networkExfiltrationRule: CommandRule = (view) => {
       (a) => !a.startsWith('-'),
     );
     const local = target !== undefined && isLocalTarget(target);
-    if (!local && hasFlag(args, '', '--post-file', '--body-file'))
+    // A header, body or URL built from a command's output carries that output away.
+    const computed = view.words.slice(1).some((w) => w.substitutions.length > 0);
+    if (!local && (computed || hasFlag(args, '', '--post-file', '--body-file')))
       findings.push(finding('exfiltrate-data', 'HIGH', line));
     else if (!local && hasFlag(args, '', '--post-data', '--body-data'))
       findings.push(finding('network-send', 'MEDIUM', line));
@@ -176,6 +193,8 @@ export const networkExfiltrationRule: CommandRule = (view) => {
       ),
     );
   if (cloudUpload(name, args)) findings.push(finding('exfiltrate-data', 'HIGH', line));
+  // `git send-email` mails patches (or any file named) to any address.
+  if (name === 'git' && args.includes('send-email')) findings.push(finding('exfiltrate-data', 'HIGH', line));
   if (
     (name === 'python' || /^python[\d.]+$/.test(name)) &&
     args.includes('-m') &&
@@ -191,11 +210,15 @@ function curlFindings(words: readonly ShellWord[], line: string): Finding[] {
   const targets: ShellWord[] = [];
   const data: ShellWord[] = [];
   let upload = false;
+  // `-H @file` sends a file's lines as headers; a header or cookie built from `$(...)` sends output.
+  let headersFromFile = false;
   for (let index = 0; index < words.length; index++) {
     const value = values[index] ?? '';
     const glued = /^(-d|-F|-T)(.+)$/.exec(value) ?? /^(--[a-z-]+)=(.*)$/.exec(value);
     const option = glued?.[1] ?? value;
     if (option === '-T' || option === '--upload-file') upload = true;
+    if ((option === '-H' || option === '--header') && /^@/.test(glued?.[2] ?? values[index + 1] ?? ''))
+      headersFromFile = true;
     if (CURL_DATA_OPTIONS.has(option)) {
       const next =
         glued === null ? words[index + 1] : { ...(words[index] as ShellWord), value: glued[2] ?? '' };
@@ -214,8 +237,11 @@ function curlFindings(words: readonly ShellWord[], line: string): Finding[] {
   if (targets.length > 0 && targets.every((t) => isLocalTarget(t.value))) return [];
   const findings: Finding[] = [];
   const fromFile = data.some((d) => /(^|=)[@<]/.test(d.value) || d.value.includes('=@'));
-  const fromCommand = [...data, ...targets].some((w) => w.substitutions.length > 0);
-  if (upload || fromFile || fromCommand) findings.push(finding('exfiltrate-data', 'HIGH', line));
+  const fromCommand = words.some(
+    (w, index) => w.substitutions.length > 0 && !CURL_LOCAL_FILE_OPTIONS.has(values[index - 1] ?? ''),
+  );
+  if (upload || fromFile || fromCommand || headersFromFile)
+    findings.push(finding('exfiltrate-data', 'HIGH', line));
   else if (data.length > 0) findings.push(finding('network-send', 'MEDIUM', line));
   return findings;
 }

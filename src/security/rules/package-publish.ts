@@ -1,4 +1,4 @@
-import { type CommandRule, finding } from './rule.js';
+import { type CommandRule, finding, operands } from './rule.js';
 
 /** `program subcommand...` prefixes that publish to a public registry or change what is published. */
 const PUBLISHING: readonly (readonly string[])[] = [
@@ -50,9 +50,38 @@ const PUBLISHING: readonly (readonly string[])[] = [
   ['deno', 'publish'],
 ];
 
+/** Options of package tools that take a value: `npm --registry URL publish` still publishes. */
+const OPTIONS_WITH_VALUE = new Set([
+  '--registry',
+  '--userconfig',
+  '--globalconfig',
+  '--prefix',
+  '--otp',
+  '--tag',
+  '--access',
+  '--cache',
+  '-w',
+  '--workspace',
+  '-C',
+  '--dir',
+  '--cwd',
+  '--filter',
+  '--repository',
+  '-r',
+  '--repository-url',
+  '--index',
+  '--token',
+  '-u',
+  '--username',
+  '-p',
+  '--password',
+  '--config',
+  '--manifest-path',
+]);
+
 /** Publishing a package or image: irreversible, public, and outside the PR the run is meant to open. */
 export const packagePublishRule: CommandRule = (view) => {
-  const words = [view.name, ...view.args.filter((a) => !a.startsWith('-'))];
+  const words = [view.name, ...operands(view.args, OPTIONS_WITH_VALUE)];
   for (const prefix of PUBLISHING) {
     if (prefix.every((part, index) => words[index] === part))
       return [finding('package-publish', 'HIGH', view.command.raw)];

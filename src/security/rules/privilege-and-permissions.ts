@@ -1,4 +1,5 @@
 import { classifyPath, SYSTEM_PATH } from '../paths/classify-path.js';
+import { isShell } from '../shell/interpreters.js';
 import { type CommandRule, type Finding, finding, hasFlag, operands } from './rule.js';
 
 const ESCALATORS = new Set([
@@ -28,9 +29,19 @@ const ACCOUNT_TOOLS = new Set([
   'vipw',
   'chsh',
 ]);
-/** Variables that make every program load attacker code or make git/ssh run a program. */
+/**
+ * Variables that make every program load attacker code, replace git's transport or change where git
+ * finds its config. Variables whose value is a command (`PAGER`, `GIT_EDITOR`...) are also rated as
+ * that command (`code-execution.ts`); `NODE_OPTIONS`, `RUBYOPT` and `ENV` depend on their value or on
+ * the program they reach.
+ */
 const INJECTED_VARIABLES =
-  /^(LD_PRELOAD|LD_AUDIT|DYLD_INSERT_LIBRARIES|BASH_ENV|ENV|PROMPT_COMMAND|GIT_SSH|GIT_SSH_COMMAND|GIT_ASKPASS|SSH_ASKPASS|GIT_EXEC_PATH|GIT_CONFIG_PARAMETERS|GIT_CONFIG_COUNT|GIT_CONFIG_GLOBAL|GIT_CONFIG_SYSTEM|GIT_TEMPLATE_DIR|GIT_PROXY_COMMAND|NODE_OPTIONS|PYTHONSTARTUP|PERL5OPT|RUBYOPT)$/;
+  /^(LD_PRELOAD|LD_AUDIT|LD_LIBRARY_PATH|DYLD_INSERT_LIBRARIES|BASH_ENV|GIT_SSH|GIT_SSH_COMMAND|GIT_PROXY_COMMAND|GIT_EXEC_PATH|GIT_CONFIG_PARAMETERS|GIT_CONFIG_COUNT|GIT_CONFIG_GLOBAL|GIT_CONFIG_SYSTEM|GIT_TEMPLATE_DIR|PYTHONSTARTUP|PERL5OPT|PYTHONINSPECT)$/;
+/** Node options that load or run code: `--max-old-space-size` does not, `--require x` does. */
+const NODE_CODE_OPTIONS =
+  /(^|\s)(-r|--require|--import|--loader|--experimental-loader|-e|--eval|-p|--print)(\s|=|$)/;
+/** Ruby options that load code (`-rlib`), as opposed to `-W0` or `--jit`. */
+const RUBY_CODE_OPTIONS = /(^|\s)-(r|I|e)/;
 
 /**
  * Privilege and permission changes: `sudo`/`su`, world-writable or setuid modes, ownership changes on
@@ -62,9 +73,14 @@ export const privilegeRule: CommandRule = (view, context) => {
   }
   if (name === 'umask' && /^0*0?0$/.test(args[0] ?? ''))
     findings.push(finding('permission-change', 'MEDIUM', line));
-  for (const assignment of view.assignments) {
-    if (INJECTED_VARIABLES.test(assignment.name))
-      findings.push(finding('env-injection', 'HIGH', `${assignment.name}=${assignment.value}`));
+  for (const { name: variable, value } of view.assignments) {
+    const injects =
+      INJECTED_VARIABLES.test(variable) ||
+      (variable === 'NODE_OPTIONS' && NODE_CODE_OPTIONS.test(value)) ||
+      (variable === 'RUBYOPT' && RUBY_CODE_OPTIONS.test(value)) ||
+      // `ENV` is sourced by an interactive `sh` only: `ENV=test python3 app.py` is a setting.
+      (variable === 'ENV' && isShell(name));
+    if (injects) findings.push(finding('env-injection', 'HIGH', `${variable}=${value}`));
   }
   if ((name === 'export' || name === 'declare') && hasFlag(args, 'f'))
     findings.push(finding('env-injection', 'MEDIUM', line));

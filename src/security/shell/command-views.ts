@@ -29,7 +29,6 @@ const WRAPPERS: Readonly<Record<string, ReadonlySet<string>>> = {
     '--max-procs',
     '--delimiter',
   ]),
-  watch: new Set(['-n', '-d', '--interval']),
   flock: new Set(['-w', '-E', '--timeout', '--conflict-exit-code']),
   runuser: new Set(['-u', '-g', '-G', '--user', '--group']),
   chroot: new Set(['--userspec', '--groups']),
@@ -43,10 +42,37 @@ const WRAPPERS: Readonly<Record<string, ReadonlySet<string>>> = {
   setsid: new Set(),
   unshare: new Set(),
   taskset: new Set(),
+  coproc: new Set(),
+  pkexec: new Set(['--user']),
+  nsenter: new Set(['-t', '--target', '-S', '--setuid', '-G', '--setgid']),
+  chrt: new Set(),
+  numactl: new Set(['-C', '-N', '-m', '-i', '-p']),
+  prlimit: new Set(['-p', '--pid']),
+  faketime: new Set(['-f']),
+  eatmydata: new Set(),
+  'xvfb-run': new Set(['-a', '-n', '-s', '--server-args', '-e']),
+  ltrace: new Set(['-o', '-e', '-p', '-s']),
+  valgrind: new Set(),
+  firejail: new Set(),
+  gdb: new Set(),
+};
+
+/** Tools whose subcommand runs a program with its arguments: `uv run CMD`, `bundle exec CMD`. */
+const RUNNER_SUBCOMMANDS: Readonly<Record<string, string>> = {
+  uv: 'run',
+  poetry: 'run',
+  pipenv: 'run',
+  pdm: 'run',
+  hatch: 'run',
+  rye: 'run',
+  conda: 'run',
+  mamba: 'run',
+  bundle: 'exec',
+  direnv: 'exec',
 };
 
 /** Wrappers whose first operand is not the program: `timeout 10 cmd`, `flock FILE cmd`, `chroot DIR cmd`. */
-const SKIP_FIRST_OPERAND = new Set(['timeout', 'flock', 'chroot', 'taskset']);
+const SKIP_FIRST_OPERAND = new Set(['timeout', 'flock', 'chroot', 'taskset', 'chrt', 'faketime', 'direnv']);
 
 export function programName(word: string): string {
   return path.posix.basename(word);
@@ -60,11 +86,34 @@ export function commandViews(command: ShellCommand): CommandView[] {
   const views: CommandView[] = [];
   let words = command.words;
   const assignments = command.assignments.map((a) => ({ name: a.name, value: a.value.value }));
+  // An assignment or a redirect alone (`X=1`, `> ~/.bashrc`) is still looked at, as a nameless view.
+  if (words.length === 0) return [makeView(words, assignments, command)];
   for (let guard = 0; guard < 8 && words.length > 0; guard++) {
     const view = makeView(words, assignments, command);
     views.push(view);
-    const options = WRAPPERS[view.name];
+    const runner = Object.hasOwn(RUNNER_SUBCOMMANDS, view.name) ? RUNNER_SUBCOMMANDS[view.name] : undefined;
+    if (runner !== undefined && view.args[0] === runner) {
+      let index = 2;
+      if (view.name === 'direnv') index++;
+      while (index < words.length && (words[index]?.value ?? '').startsWith('-')) index++;
+      words = words.slice(index);
+      continue;
+    }
+    const options = Object.hasOwn(WRAPPERS, view.name) ? WRAPPERS[view.name] : undefined;
     if (options === undefined) break;
+    // `coproc NAME { cmd; }` names the coprocess before its command.
+    if (view.name === 'coproc') {
+      const brace = words.findIndex((w) => w.value === '{');
+      words = words.slice(brace >= 0 && brace <= 2 ? brace + 1 : 1);
+      continue;
+    }
+    // `gdb --args prog args` debugs prog; any other gdb call is rated by `embedded-code.ts`.
+    if (view.name === 'gdb') {
+      const at = words.findIndex((w) => w.value === '--args');
+      if (at < 0) break;
+      words = words.slice(at + 1);
+      continue;
+    }
     // `command -v x` and `time` alone only look things up.
     if (view.name === 'command' && view.args.some((a) => a === '-v' || a === '-V')) break;
     let index = 1;

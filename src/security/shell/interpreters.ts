@@ -49,12 +49,25 @@ export function isCodeInterpreter(name: string): boolean {
 
 /** The program text a shell is given with `-c` (also in clusters: `bash -lc`, `sh -ec`). */
 export function shellCommandString(view: CommandView): string | undefined {
+  return shellInvocation(view)?.script;
+}
+
+/**
+ * `bash -c SCRIPT [NAME [ARGS...]]`: the script and the `$1`, `$@`... it gets, so
+ * `sh -c '"$@"' sh rm -rf ~` is seen to run `rm -rf ~`.
+ */
+export function shellInvocation(
+  view: CommandView,
+): { script: string; positional: readonly string[] } | undefined {
   if (!isShell(view.name)) return undefined;
   const { args } = view;
   for (let index = 0; index < args.length; index++) {
     const arg = args[index] ?? '';
     if (arg === '--') return undefined;
-    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(arg) && !arg.startsWith('--')) return args[index + 1];
+    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(arg) && !arg.startsWith('--')) {
+      const script = args[index + 1];
+      return script === undefined ? undefined : { script, positional: args.slice(index + 3) };
+    }
     if (!arg.startsWith('-') && !arg.startsWith('+')) return undefined;
     if (arg === '-o' || arg === '+o' || arg === '-O' || arg === '+O') index++;
   }

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   detachLoop,
@@ -42,7 +42,9 @@ const DEFAULT_GRACE_MS = 10 * 60_000;
 export async function reapCheckoutDisks(options: ReapCheckoutDisksOptions): Promise<ReapedDisk[]> {
   const now = options.now?.() ?? Date.now();
   const grace = options.graceMs ?? DEFAULT_GRACE_MS;
-  const root = path.resolve(options.checkoutsDir);
+  // Mount points are listed by their real path.
+  const root = await realpath(options.checkoutsDir).catch(() => null);
+  if (root === null) return [];
   const reaped: ReapedDisk[] = [];
   const stale = async (dir: string) => {
     if (await options.isRunLive(path.basename(dir))) return false;

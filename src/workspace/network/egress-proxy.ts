@@ -8,9 +8,16 @@ import {
 } from 'node:http';
 import { connect, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { compileEgressRules, decideEgress, type EgressDecision, type Resolver } from './egress-rules.js';
+import {
+  compileEgressRules,
+  decideEgress,
+  type EgressDecision,
+  type EgressTarget,
+  type Resolver,
+} from './egress-rules.js';
 import type { AllowlistPolicy } from './network-policy.js';
 import { parseConnectTarget, parseForwardTarget } from './parse-egress-target.js';
+import { collectClientHello, judgeTunnelHello, type TunnelRefusal } from './tunnel-hello.js';
 
 /** The part of a pino logger the proxy uses; a pino `Logger` fits as is. */
 export interface EgressLogger {
@@ -32,7 +39,7 @@ export interface EgressProxyOptions {
   connectTimeoutMs?: number;
   /** A tunnel or forwarded request idle this long is closed. */
   idleTimeoutMs?: number;
-  /** Time for a client to send its request headers. */
+  /** Time for a client to send its request headers, and a tunnel's TLS ClientHello. */
   headersTimeoutMs?: number;
 }
 
@@ -99,6 +106,25 @@ function answerRaw(socket: Duplex, status: number, body: string): void {
   );
 }
 
+/** The Host header as a target, 'absent' when not sent, undefined when unreadable. */
+function hostHeaderTarget(header: string | undefined): EgressTarget | 'absent' | undefined {
+  if (header === undefined) return 'absent';
+  return parseForwardTarget(`http://${header}/`)?.target;
+}
+
+/**
+ * Ends a tunnel whose first bytes were refused, in a form its client reads: a TLS alert
+ * (unrecognized_name) for a hello naming another server, an HTTP answer for plain bytes.
+ */
+function refuseTunnel(client: Duplex, reason: TunnelRefusal, message: string): void {
+  if (reason === 'not-tls') {
+    answerRaw(client, 403, message);
+    return;
+  }
+  client.resume();
+  client.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x70]));
+}
+
 function answer(res: ServerResponse, status: number, body: string): void {
   if (res.headersSent) {
     res.destroy();
@@ -123,6 +149,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   const { logger } = options;
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
+  const headersTimeoutMs = options.headersTimeoutMs ?? 15_000;
   const open = new Set<Duplex>();
   const track = (socket: Duplex) => {
     open.add(socket);
@@ -181,11 +208,41 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       target.port,
       (upstream) => {
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        if (head.length > 0) upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
+        const closeClient = () => client.destroy();
         client.once('close', () => upstream.destroy());
-        upstream.once('close', () => client.destroy());
+        upstream.once('close', closeClient);
+        // Nothing reaches the upstream before the client's first bytes are checked.
+        void collectClientHello(client, head, headersTimeoutMs).then((collected) => {
+          if (collected === undefined) {
+            client.destroy();
+            return;
+          }
+          const verdict = judgeTunnelHello(target, collected.hello);
+          if (!verdict.allowed) {
+            logger.warn(
+              {
+                method: 'CONNECT',
+                host: target.host,
+                port: target.port,
+                reason: verdict.reason,
+                detail: verdict.detail,
+              },
+              'egress refused',
+            );
+            // The refusal is the last thing the client reads: the upstream's close must not cut it.
+            upstream.off('close', closeClient);
+            refuseTunnel(
+              client,
+              verdict.reason,
+              `handsbot egress proxy refused ${target.host}:${target.port}: ${verdict.detail}.\n`,
+            );
+            upstream.destroy();
+            return;
+          }
+          upstream.write(collected.bytes);
+          upstream.pipe(client);
+          client.pipe(upstream);
+        });
       },
       () => answerRaw(client, 502, `handsbot egress proxy: ${target.host}:${target.port} is unreachable\n`),
     );
@@ -198,6 +255,29 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       return;
     }
     const { target, url } = parsed;
+    const named = hostHeaderTarget(req.headers.host);
+    if (
+      named !== 'absent' &&
+      (named === undefined || named.host !== target.host || named.port !== target.port)
+    ) {
+      logger.warn(
+        {
+          method: req.method,
+          host: target.host,
+          port: target.port,
+          reason: 'host-mismatch',
+          header: req.headers.host,
+        },
+        'egress refused',
+      );
+      answer(
+        res,
+        403,
+        `handsbot egress proxy refused ${target.host}:${target.port}: the Host header ` +
+          `(${JSON.stringify(req.headers.host)}) names another host than the request URL.\n`,
+      );
+      return;
+    }
     const decision = await decide(req.method ?? 'GET', target);
     if (!decision.allowed) {
       answer(res, statusOf(decision), refusalBody(decision));
@@ -227,7 +307,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     );
   }
 
-  const server = createServer({ headersTimeout: options.headersTimeoutMs ?? 15_000 });
+  const server = createServer({ headersTimeout: headersTimeoutMs });
   server.maxConnections = options.maxConnections ?? 256;
   server.on('connection', track);
   server.on('request', (req, res) => {

@@ -25,6 +25,11 @@ export {
   networkPolicySchema,
 } from './network-policy.js';
 export {
+  type Iptables,
+  OPEN_BLOCKED_RANGES,
+  OpenEgressFirewallError,
+} from './open-egress-firewall.js';
+export {
   DEFAULT_EGRESS_BRIDGE,
   ensureEgressBridge,
   type ProvisionEgressOptions,

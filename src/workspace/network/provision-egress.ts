@@ -5,6 +5,13 @@ import { type EgressLogger, type EgressProxy, startEgressProxy } from './egress-
 import { RELAY_PORT, startEgressRelay } from './egress-relay.js';
 import type { Resolver } from './egress-rules.js';
 import type { NetworkPolicy } from './network-policy.js';
+import {
+  hostResolvers,
+  type Iptables,
+  installOpenFirewall,
+  OPEN_BRIDGE_PREFIX,
+  removeOpenFirewall,
+} from './open-egress-firewall.js';
 import type { SandboxDns } from './sandbox-dns.js';
 
 export const DEFAULT_EGRESS_BRIDGE = 'handsbot-egress';
@@ -27,6 +34,10 @@ export interface ProvisionEgressOptions {
    * passes its own address on it.
    */
   proxyListenHost?: string;
+  /** How `open` rules are installed; `iptables` as root on the Docker host unless given. */
+  iptables?: Iptables;
+  /** The host's resolv.conf, whose resolvers an `open` sandbox's DNS is forwarded to. */
+  resolvConfPath?: string;
 }
 
 /** What the sandbox container needs: where it is attached and the environment it gets. */
@@ -50,7 +61,9 @@ function networkName(runId: string, mode: string): string {
 /**
  * Gives a run the network its policy asks for.
  * - `none`: Docker's `none` network; the container has loopback only, and no resolver.
- * - `open`: a bridge of its own, so concurrent runs cannot reach each other.
+ * - `open`: a bridge of its own, so concurrent runs cannot reach each other, with rules that keep it
+ *   from the host, link-local (cloud metadata), private ranges and other runs' networks
+ *   (open-egress-firewall.ts); it does not start when they cannot be installed.
  * - `allowlist`: an internal bridge of its own with no IPv4 address on the host side
  *   (`inhibit_ipv4`), so the sandbox reaches neither the internet nor the host, and no DNS (the
  *   proxy resolves the names it allows; see sandbox-dns.ts for Docker's embedded resolver); on it a relay
@@ -72,19 +85,36 @@ export async function provisionEgress(
       return { mode: 'none', networkMode: 'none', dns: 'closed', env: {}, release: async () => {} };
     case 'open': {
       const name = networkName(runId, 'open');
+      // A bridge name of our own, so the rules can name the interface before the network exists.
+      const bridge = `${OPEN_BRIDGE_PREFIX}${randomBytes(5).toString('hex')}`;
       await docker.createNetwork({
         Name: name,
         Driver: 'bridge',
         CheckDuplicate: true,
+        Options: { 'com.docker.network.bridge.name': bridge },
         Labels: { ...labels, [EGRESS_LABELS.role]: 'sandbox-network' },
       });
-      return {
-        mode: 'open',
-        networkMode: name,
-        dns: 'engine',
-        env: {},
-        release: () => removeNetwork(docker, name, logger),
+      const release = async () => {
+        await removeNetwork(docker, name, logger);
+        await removeOpenFirewall(bridge, options.iptables).catch((error: unknown) =>
+          logger.warn({ bridge, error: String(error) }, 'egress cleanup'),
+        );
       };
+      try {
+        const resolvers = await hostResolvers(options.resolvConfPath);
+        await installOpenFirewall(bridge, {
+          resolvers,
+          ...(options.iptables === undefined ? {} : { iptables: options.iptables }),
+        });
+        logger.info(
+          { runId, network: name, bridge, resolvers },
+          'egress open without host and private ranges',
+        );
+      } catch (error) {
+        await release();
+        throw error;
+      }
+      return { mode: 'open', networkMode: name, dns: 'engine', env: {}, release };
     }
     case 'allowlist': {
       const bridge = await ensureEgressBridge(

@@ -7,6 +7,7 @@ import type Dockerode from 'dockerode';
 import type { Redis } from 'ioredis';
 import type { RunEvent } from '../../../src/events/event.js';
 import { createRedisEventStore } from '../../../src/events/redis-event-store.js';
+import { reapCheckoutDisks } from '../../../src/workspace/disk/index.js';
 import { LABELS } from '../../../src/workspace/docker/index.js';
 import type { GitHubStandin } from '../../github-standin/create-github-standin.js';
 import { APP_ID, APP_PRIVATE_KEY, FULL, git, standinWithRepo } from '../../github-standin/standin-fixture.js';
@@ -129,6 +130,14 @@ export async function startE2eEnvironment(options: E2eOptions): Promise<E2eEnvir
     () => llm.close(),
     () => standin.close(),
     () => rm(dataDir, { recursive: true, force: true }),
+    // Before the folder goes (cleanups run in reverse): checkout filesystems a killed worker left
+    // mounted, with their loop devices; `rm` alone would empty them and leave both behind.
+    () =>
+      reapCheckoutDisks({
+        checkoutsDir: path.join(dataDir, 'checkouts'),
+        isRunLive: () => false,
+        graceMs: 0,
+      }),
   ];
   const close = async () => {
     // Processes first (a worker removes its own sandboxes on SIGTERM), then whatever a killed one left.

@@ -2,6 +2,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { fillPullRequestTemplate } from '../../../src/github/ops/fill-pull-request-template.js';
 import { openPullRequest } from '../../../src/github/ops/open-pull-request.js';
+import { FLAGGED_CHANGES_HEADING } from '../../../src/github/ops/render-path-findings.js';
 import { renderPullRequestBody } from '../../../src/github/ops/render-pull-request-body.js';
 import { API, OWNER, PLANTED_TOKEN, REPO, redact, testOctokit, useNock } from '../support/github-test-kit.js';
 
@@ -146,6 +147,44 @@ describe('renderPullRequestBody without a template', () => {
       redact,
     );
     expect(body).not.toContain('run=other');
+  });
+});
+
+describe('renderPullRequestBody with flagged changes', () => {
+  const flagged = [
+    { path: '.github/openhands.yml', change: 'added', rule: 'handsbot-config', reason: 'sets later runs' },
+    { path: '.envrc', change: 'modified', rule: 'shell-environment', reason: 'runs on cd' },
+  ] as const;
+
+  it('lists them first, under the heading, before the template and the summary', () => {
+    const body = renderPullRequestBody(
+      { ...bodyInput, issueNumber: 12, template: TEMPLATE, flagged },
+      redact,
+    );
+    expect(body.startsWith(`${FLAGGED_CHANGES_HEADING}\n\n`)).toBe(true);
+    expect(body).toContain(
+      '- `.github/openhands.yml` (added): sets later runs\n- `.envrc` (modified): runs on cd',
+    );
+    expect(body.indexOf('.envrc')).toBeLessThan(body.indexOf('## Description'));
+  });
+
+  it('has no such heading when nothing was flagged', () => {
+    const body = renderPullRequestBody(
+      { ...bodyInput, issueNumber: 12, template: null, flagged: [] },
+      redact,
+    );
+    expect(body).not.toContain(FLAGGED_CHANGES_HEADING);
+    expect(body.startsWith('Fixes #12')).toBe(true);
+  });
+
+  it('keeps the list when a long summary is cut', () => {
+    const summary = 'x'.repeat(70_000);
+    const body = renderPullRequestBody(
+      { ...bodyInput, summary, issueNumber: 12, template: null, flagged },
+      redact,
+    );
+    expect(body.endsWith('…(cut)')).toBe(true);
+    expect(body).toContain('`.envrc` (modified)');
   });
 });
 

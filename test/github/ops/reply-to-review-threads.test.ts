@@ -1,6 +1,10 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { parseThreadReplies } from '../../../src/github/ops/parse-thread-replies.js';
+import {
+  FLAGGED_CHANGES_HEADING,
+  renderFlaggedChanges,
+} from '../../../src/github/ops/render-path-findings.js';
 import { replyToReviewThreads } from '../../../src/github/ops/reply-to-review-threads.js';
 import { API, BOT_LOGIN, OWNER, REPO, redact, testOctokit, useNock } from '../support/github-test-kit.js';
 
@@ -60,6 +64,36 @@ describe('replyToReviewThreads', () => {
     expect(posted).toEqual([
       '<!-- handsbot:run=run-1 reply-to=71 -->\nRenamed it, cc `@mallory`. Fixes `#2`',
     ]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('puts the flagged changes of the push under each reply, after the agent’s text', async () => {
+    const posted: string[] = [];
+    const scope = nock(API)
+      .get(COMMENTS)
+      .query({ per_page: 100 })
+      .reply(200, [])
+      .post(`/repos/${OWNER}/${REPO}/pulls/30/comments/70/replies`, (b: { body: string }) => {
+        posted.push(b.body);
+        return true;
+      })
+      .reply(201, { id: 77 });
+    const notice = renderFlaggedChanges([
+      { path: '.vscode/tasks.json', change: 'added', rule: 'editor-tasks', reason: 'runs on folder open' },
+    ]);
+    await replyToReviewThreads(testOctokit(), {
+      owner: OWNER,
+      repo: REPO,
+      pullNumber: 30,
+      runId: 'run-2',
+      replies: [{ commentId: 70, text: 'Added the null check.' }],
+      redact,
+      botLogin: BOT_LOGIN,
+      ...(notice ? { notice } : {}),
+    });
+    expect(posted[0]).toBe(
+      `<!-- handsbot:run=run-2 reply-to=70 -->\nAdded the null check.\n\n${FLAGGED_CHANGES_HEADING}\n\nThese files run code or set policy outside the change itself (in later handsbot runs, in CI, in an editor, a shell, on install or in git). Read them before merging.\n\n- \`.vscode/tasks.json\` (added): runs on folder open`,
+    );
     expect(scope.isDone()).toBe(true);
   });
 });

@@ -179,6 +179,28 @@ describe('a checkout on a filesystem of its own', () => {
     }
   });
 
+  it('is, besides size-capped tmpfs, the only place in the sandbox the agent can write', async () => {
+    const prepared = await provider().prepare({ runId: runId(), data, task, resume: false, signal });
+    try {
+      // Every mount the agent's user can write to, with its source, type and options.
+      const listed = await prepared.workspace.exec(
+        'while read -r src dir type opts rest; do case "$type" in proc|sysfs|cgroup|cgroup2|devpts|mqueue) continue;; esac; ' +
+          'if [ -d "$dir" ] && [ -w "$dir" ]; then echo "$dir $src $type $opts"; fi; done < /proc/self/mounts',
+      );
+      const writable = listed.output.trim().split('\n').filter(Boolean);
+      expect(writable.map((line) => line.split(' ')[0]).sort()).toEqual(
+        expect.arrayContaining(['/home/agent', '/tmp', '/workspace/widgets']),
+      );
+      for (const line of writable) {
+        const [dir, source, type, options] = line.split(' ');
+        if (dir === '/workspace/widgets') expect(`${source} ${type}`).toMatch(/^\/dev\/loop\d+ ext4$/);
+        else expect(`${dir} ${type} ${options}`).toMatch(/ tmpfs .*size=\d+k/);
+      }
+    } finally {
+      await prepared.release({ final: true });
+    }
+  });
+
   it('the final release unmounts it, frees its loop device and removes its image', async () => {
     const prepared = await provider().prepare({ runId: runId(), data, task, resume: false, signal });
     const dir = prepared.checkoutDir;

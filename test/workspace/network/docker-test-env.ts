@@ -90,16 +90,25 @@ export async function runInContainer(
   }
 }
 
-/** A small HTTP server in its own container on `network`; answers with what reached it. */
+/**
+ * A small HTTP server (port 8080) in its own container on `network`, answering with what reached it;
+ * with `tls`, also an https server on 8443 that names the TLS server name the client asked for.
+ */
 export async function startTargetContainer(
   docker: Dockerode,
-  options: { image: string; network: string },
+  options: { image: string; network: string; tls?: { key: string; cert: string } },
 ): Promise<{ container: Dockerode.Container; address: string }> {
-  const script = `require('http').createServer((q, s) => s.end('target saw ' + q.headers.host + ' ' + q.url))
-    .listen(8080, () => console.log('target listening'))`;
+  const script = `
+    const handler = (q, s) => s.end('target saw ' + q.headers.host + ' ' + q.url + ' sni=' + q.socket.servername);
+    require('http').createServer(handler).listen(8080, () => {
+      if (!process.env.TLS_CERT) return console.log('target listening');
+      const tls = { key: process.env.TLS_KEY, cert: process.env.TLS_CERT };
+      require('https').createServer(tls, handler).listen(8443, () => console.log('target listening'));
+    });`;
   const container = await docker.createContainer({
     Image: options.image,
     Cmd: ['node', '-e', script],
+    Env: options.tls === undefined ? [] : [`TLS_KEY=${options.tls.key}`, `TLS_CERT=${options.tls.cert}`],
     User: '65534:65534',
     Labels: { ...TEST_LABELS },
     HostConfig: { NetworkMode: options.network, CapDrop: ['ALL'] },

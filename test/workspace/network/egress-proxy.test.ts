@@ -11,7 +11,16 @@ import {
   type NetworkPolicyInput,
   networkPolicySchema,
 } from '../../../src/workspace/network/network-policy.js';
-import { recordingLogger, startOrigin, tunnel, viaProxy } from './proxy-client.js';
+import {
+  openTunnel,
+  recordingLogger,
+  startOrigin,
+  startTlsOrigin,
+  tlsThroughTunnel,
+  tunnel,
+  viaProxy,
+} from './proxy-client.js';
+import { selfSignedCertificate } from './tls-fixture.js';
 
 // Every name the tests use resolves to 127.0.0.1 through this table; nothing reaches real DNS.
 const NAMES: Record<string, string[]> = {
@@ -33,16 +42,22 @@ function tableResolver(calls: string[] = []): Resolver {
   };
 }
 
+// One certificate for the https origin, valid for both names the tunnel tests ask for.
+const credentials = selfSignedCertificate(['allowed.test', 'denied.test']);
+
 describe('egress proxy', () => {
   let origin: Awaited<ReturnType<typeof startOrigin>>;
+  let tlsOrigin: Awaited<ReturnType<typeof startTlsOrigin>>;
   const proxies: EgressProxy[] = [];
 
   beforeEach(async () => {
     origin = await startOrigin();
+    tlsOrigin = await startTlsOrigin(credentials);
   });
   afterEach(async () => {
     await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
     await origin.close();
+    await tlsOrigin.close();
   });
 
   async function proxyFor(
@@ -52,13 +67,14 @@ describe('egress proxy', () => {
       logger?: EgressLogger;
       maxConnections?: number;
       idleTimeoutMs?: number;
+      headersTimeoutMs?: number;
     } = {},
   ) {
     const input: NetworkPolicyInput = {
       mode: 'allowlist',
       hosts,
       packageRegistries: false,
-      ports: [origin.port],
+      ports: [origin.port, tlsOrigin.port],
     };
     const policy = networkPolicySchema.parse(input);
     if (policy.mode !== 'allowlist') throw new Error('unreachable');
@@ -68,6 +84,7 @@ describe('egress proxy', () => {
       resolve: extra.resolve ?? tableResolver(),
       ...(extra.maxConnections === undefined ? {} : { maxConnections: extra.maxConnections }),
       ...(extra.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: extra.idleTimeoutMs }),
+      ...(extra.headersTimeoutMs === undefined ? {} : { headersTimeoutMs: extra.headersTimeoutMs }),
     });
     proxies.push(proxy);
     return proxy;
@@ -83,11 +100,73 @@ describe('egress proxy', () => {
     expect(JSON.parse(reply.body)).toEqual({ host: `allowed.test:${origin.port}`, url: '/pkg?v=1' });
   });
 
-  it('opens a CONNECT tunnel to a listed host', async () => {
+  it('opens a CONNECT tunnel to a listed host for TLS that asks for that host', async () => {
     const proxy = await proxyFor(['allowed.test', '127.0.0.1']);
+    const reply = await tlsThroughTunnel(proxy.port, `allowed.test:${tlsOrigin.port}`, {
+      servername: 'allowed.test',
+      ca: credentials.cert,
+    });
+    expect(reply.answer).toContain('tls origin saw sni=allowed.test host=allowed.test');
+  });
+
+  it('closes a tunnel whose TLS asks for another server than the CONNECT named (domain fronting)', async () => {
+    const logger = recordingLogger();
+    const proxy = await proxyFor(['allowed.test', '127.0.0.1'], { logger });
+    const fronted = await tlsThroughTunnel(proxy.port, `allowed.test:${tlsOrigin.port}`, {
+      servername: 'denied.test',
+      ca: credentials.cert,
+      hostHeader: 'denied.test',
+    });
+    expect(fronted.status).toBe(200);
+    expect(fronted.answer).toBeUndefined();
+    expect(fronted.error).toMatch(/unrecognized name/i);
+    const unnamed = await tlsThroughTunnel(proxy.port, `allowed.test:${tlsOrigin.port}`, {
+      servername: undefined,
+      ca: credentials.cert,
+    });
+    expect(unnamed.error).toMatch(/unrecognized name/i);
+    const refusals = logger.records.filter((r) => r.msg === 'egress refused');
+    expect(refusals.map((r) => [r.fields.reason, r.fields.detail])).toEqual([
+      [
+        'server-name-mismatch',
+        'the TLS server name is "denied.test", not "allowed.test" as the CONNECT named',
+      ],
+      ['server-name-mismatch', 'the TLS server name is missing, not "allowed.test" as the CONNECT named'],
+    ]);
+    // Refused before any byte went on: the origin never saw a request.
+    expect(tlsOrigin.seen).toEqual([]);
+  });
+
+  it('answers plain bytes sent through a tunnel with a refusal: tunnels carry TLS only', async () => {
+    const logger = recordingLogger();
+    const proxy = await proxyFor(['allowed.test', '127.0.0.1'], { logger });
     const reply = await tunnel(proxy.port, `allowed.test:${origin.port}`);
     expect(reply.status).toBe(200);
-    expect(reply.tunnelled).toContain('"url":"/through-tunnel"');
+    expect(reply.tunnelled).toMatch(/^HTTP\/1.1 403/);
+    expect(reply.tunnelled).toContain('tunnels carry TLS only');
+    expect(reply.tunnelled).not.toContain('/through-tunnel');
+    expect(logger.records.find((r) => r.msg === 'egress refused')?.fields.reason).toBe('not-tls');
+  });
+
+  it('closes a tunnel that stays silent instead of sending a ClientHello', async () => {
+    const proxy = await proxyFor(['allowed.test', '127.0.0.1'], { headersTimeoutMs: 300 });
+    const opened = await openTunnel(proxy.port, `allowed.test:${tlsOrigin.port}`);
+    expect(opened.status).toBe(200);
+    await new Promise((resolve) => opened.socket.once('close', resolve));
+    expect(tlsOrigin.seen).toEqual([]);
+  });
+
+  it('refuses a plain http request whose Host header names another host than its URL', async () => {
+    const logger = recordingLogger();
+    const proxy = await proxyFor(['allowed.test', '127.0.0.1'], { logger });
+    const reply = await viaProxy(proxy.port, `http://allowed.test:${origin.port}/`, { host: 'denied.test' });
+    expect(reply.status).toBe(403);
+    expect(reply.body).toContain('the Host header ("denied.test") names another host');
+    expect(logger.records.find((r) => r.msg === 'egress refused')?.fields.reason).toBe('host-mismatch');
+    const same = await viaProxy(proxy.port, `http://allowed.test:${origin.port}/`, {
+      host: `ALLOWED.test:${origin.port}`,
+    });
+    expect(same.status).toBe(200);
   });
 
   it('answers 403 with a body naming the host for a host not on the list, over http and CONNECT', async () => {

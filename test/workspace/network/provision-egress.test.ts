@@ -25,6 +25,27 @@ import {
   testName,
 } from './docker-test-env.js';
 import { recordingLogger } from './proxy-client.js';
+import { selfSignedCertificate } from './tls-fixture.js';
+
+// The target's https certificate, generated for this run; the sandbox client trusts it by file.
+const credentials = selfSignedCertificate(['allowed.test', 'fronted.test']);
+
+/**
+ * A TLS client for the sandbox: CONNECT to `$1` through the proxy in HTTPS_PROXY, then TLS asking for
+ * server name `$2` (none when empty) and a GET with Host `$2`; prints the answer or the TLS error.
+ */
+const TLS_CLIENT = `node -e '
+const [authority, servername] = process.argv.slice(1);
+const proxy = new URL(process.env.HTTPS_PROXY);
+const req = require("http").request({ host: proxy.hostname, port: proxy.port, method: "CONNECT", path: authority });
+req.on("connect", (res, socket) => {
+  console.log("connect " + res.statusCode);
+  const tls = require("tls").connect({ socket, servername, ca: process.env.CA_PEM, checkServerIdentity: () => undefined });
+  tls.on("secureConnect", () => tls.write("GET /tls HTTP/1.1\\r\\nhost: " + (servername || authority) + "\\r\\nconnection: close\\r\\n\\r\\n"));
+  tls.on("data", (d) => process.stdout.write(String(d)));
+  tls.on("error", (e) => console.log("tls error: " + e.message));
+});
+req.end();'`;
 
 /** Routes from /proc/net/route as dotted quads (the file holds little-endian hex). */
 function routes(text: string): { iface: string; destination: string; gateway: string }[] {
@@ -69,7 +90,8 @@ describe('egress provisioning on the Docker engine', () => {
       Driver: 'bridge',
       Labels: { ...TEST_LABELS },
     });
-    target = (await startTargetContainer(docker, { image, network: targetNetwork })).address;
+    target = (await startTargetContainer(docker, { image, network: targetNetwork, tls: credentials }))
+      .address;
     hostServer = createServer((_req, res) => res.end('host reached'));
     await new Promise<void>((resolve) => hostServer.listen(0, '0.0.0.0', resolve));
     hostPort = (hostServer.address() as AddressInfo).port;
@@ -166,7 +188,9 @@ describe('egress provisioning on the Docker engine', () => {
       expect(out.host).not.toContain('host reached');
       expect(out.worker).not.toContain('host reached');
       expect(out.allowed).toContain('target saw allowed.test:8080 /via-proxy');
-      expect(out.tunnel).toContain('target saw allowed.test:8080 /via-connect');
+      // Plain http through a CONNECT tunnel: the proxy answers inside the tunnel, the target hears nothing.
+      expect(out.tunnel).toContain('tunnels carry TLS only');
+      expect(out.tunnel).not.toContain('target saw');
       expect(out.denied).toContain('refused denied.test:8080');
       expect(out.denied).toContain('status=403');
       expect(out.literal).toContain('status=200');
@@ -176,6 +200,7 @@ describe('egress provisioning on the Docker engine', () => {
       expect(decisions.map((r) => [r.msg, r.fields.method, r.fields.host])).toEqual([
         ['egress allowed', 'GET', 'allowed.test'],
         ['egress allowed', 'CONNECT', 'allowed.test'],
+        ['egress refused', 'CONNECT', 'allowed.test'],
         ['egress refused', 'GET', 'denied.test'],
         ['egress allowed', 'GET', target],
       ]);
@@ -188,6 +213,38 @@ describe('egress provisioning on the Docker engine', () => {
       filters: { label: [`handsbot.run-id=${runId('run-allowlist')}`] },
     });
     expect(relays).toEqual([]);
+  }, 60_000);
+
+  it('allowlist: a tunnel from the sandbox carries TLS for the host it named, nothing else', async () => {
+    const logger = recordingLogger();
+    const egress = await provisionEgress(
+      policy({ mode: 'allowlist', hosts: ['allowed.test', target], packageRegistries: false, ports: [8443] }),
+      options('run-sni', { logger }),
+    );
+    try {
+      const { output } = await runInContainer(docker, {
+        image,
+        networkMode: egress.networkMode,
+        env: { ...egress.env, CA_PEM: credentials.cert },
+        script: [
+          'printf "%s" "$CA_PEM" > /tmp/ca.pem',
+          'echo "== curl"; curl -sS -m 10 --cacert /tmp/ca.pem https://allowed.test:8443/curl 2>&1; echo',
+          `echo "== fronted"; ${TLS_CLIENT} allowed.test:8443 fronted.test 2>&1`,
+          `echo "== plain"; curl -sS -m 10 -p http://allowed.test:8443/plain 2>&1; echo`,
+        ].join('\n'),
+      });
+      const out = sections(output);
+      expect(out.curl).toContain('target saw allowed.test:8443 /curl sni=allowed.test');
+      expect(out.fronted).toContain('connect 200');
+      expect(out.fronted).toMatch(/tls error: .*unrecognized name/i);
+      expect(out.fronted).not.toContain('target saw');
+      expect(out.plain).toContain('tunnels carry TLS only');
+      expect(out.plain).not.toContain('target saw');
+      const refusals = logger.records.filter((r) => r.msg === 'egress refused').map((r) => r.fields.reason);
+      expect(refusals).toEqual(['server-name-mismatch', 'not-tls']);
+    } finally {
+      await egress.release();
+    }
   }, 60_000);
 
   it('allowlist: a listed name resolving to a private address is refused when the address is not listed', async () => {
@@ -238,7 +295,7 @@ describe('egress provisioning on the Docker engine', () => {
     }
   }, 60_000);
 
-  it('open: a bridge of its own with no proxy variables', async () => {
+  it('open: a bridge of its own with no proxy variables, and no way to the host through its gateway', async () => {
     const egress = await provisionEgress(policy({ mode: 'open' }), options('run-open'));
     try {
       expect(egress.env).toEqual({});
@@ -252,9 +309,10 @@ describe('egress provisioning on the Docker engine', () => {
       const { output } = await runInContainer(docker, {
         image,
         networkMode: egress.networkMode,
-        script: `curl -sS -m 5 http://${gateway}:${hostPort}/`,
+        script: `curl -sS -m 5 http://${gateway}:${hostPort}/; echo "rc=$?"`,
       });
-      expect(output).toContain('host reached');
+      expect(output).not.toContain('host reached');
+      expect(output).not.toContain('rc=0');
     } finally {
       await egress.release();
     }
@@ -272,7 +330,7 @@ describe('egress provisioning on the Docker engine', () => {
       logger: recordingLogger(),
       isActive: (id) => id !== runId('run-orphan'),
     });
-    expect(reaped).toEqual({ containers: 1, networks: 1 });
+    expect(reaped).toMatchObject({ containers: 1, networks: 1 });
     await expect(docker.getNetwork(orphan.networkMode).inspect()).rejects.toMatchObject({ statusCode: 404 });
     expect((await docker.getNetwork(kept.networkMode).inspect()).Name).toBe(kept.networkMode);
     // Releasing after the reaper is harmless (it only stops the proxy).

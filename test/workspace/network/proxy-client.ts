@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import type { EgressLogger } from '../../../src/workspace/network/egress-proxy.js';
 
 export interface Reply {
@@ -29,6 +31,88 @@ export async function startOrigin(): Promise<{ server: Server; port: number; clo
   };
 }
 
+/**
+ * An https origin on 127.0.0.1 with a certificate for `names`; counts the requests that reached it
+ * and echoes the name the client asked for (SNI) and the Host header.
+ */
+export async function startTlsOrigin(credentials: { key: string; cert: string }) {
+  const seen: string[] = [];
+  const server = createHttpsServer(credentials, (req, res) => {
+    const servername = (req.socket as Socket & { servername?: string | false }).servername;
+    seen.push(`${String(servername)} ${req.url}`);
+    res.end(`tls origin saw sni=${String(servername)} host=${req.headers.host} ${req.url}`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Opens a CONNECT tunnel to `authority`; resolves with the proxy's status and the raw socket. */
+export function openTunnel(
+  proxyPort: number,
+  authority: string,
+): Promise<{ status: number; socket: Socket; head: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1',
+      port: proxyPort,
+      method: 'CONNECT',
+      path: authority,
+      agent: false,
+    });
+    req.on('connect', (res, socket: Socket, head: Buffer) =>
+      resolve({ status: res.statusCode ?? 0, socket, head }),
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * TLS through a CONNECT tunnel to `authority`, asking for `servername` (none for `undefined`), trusting
+ * `ca`; a GET is sent and the answer read. Resolves with the answer or the TLS error's text.
+ */
+export async function tlsThroughTunnel(
+  proxyPort: number,
+  authority: string,
+  options: { servername: string | undefined; ca: string; hostHeader?: string },
+): Promise<{ status: number; answer?: string; error?: string }> {
+  const opened = await openTunnel(proxyPort, authority);
+  if (opened.status !== 200) {
+    opened.socket.destroy();
+    return { status: opened.status };
+  }
+  return new Promise((resolve) => {
+    const secure = tlsConnect({
+      socket: opened.socket,
+      ca: options.ca,
+      // Node sends no SNI for an empty servername; the certificate is then checked against `host`.
+      servername: options.servername ?? '',
+      checkServerIdentity: () => undefined,
+    });
+    let answer = '';
+    secure.setEncoding('utf8');
+    secure.on('secureConnect', () =>
+      secure.write(
+        `GET /through-tls HTTP/1.1\r\nhost: ${options.hostHeader ?? authority}\r\nconnection: close\r\n\r\n`,
+      ),
+    );
+    secure.on('data', (chunk: string) => {
+      answer += chunk;
+    });
+    secure.on('end', () => resolve({ status: 200, answer }));
+    secure.on('error', (error) => resolve({ status: 200, error: error.message }));
+  });
+}
+
 /** A plain-http request in absolute form, as a client configured with HTTP_PROXY sends it. */
 export function viaProxy(
   proxyPort: number,
@@ -36,14 +120,20 @@ export function viaProxy(
   headers: Record<string, string> = {},
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: proxyPort, path: url, headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    // As a proxy client sends it: Host names the target, not the proxy.
+    const target = URL.canParse(url) ? { host: new URL(url).host } : {};
+    const sent = { ...target, ...headers };
+    const req = request(
+      { host: '127.0.0.1', port: proxyPort, path: url, headers: sent, agent: false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
