@@ -1,7 +1,7 @@
 import { type Finding, finding } from '../rules/rule.js';
 import { parseShell } from '../shell/parse-shell.js';
 import type { ShellCommand, ShellWord } from '../shell/shell-ir.js';
-import { deriveShellSession, EMPTY_SHELL_SESSION, type ShellSession } from './shell-session.js';
+import { definitionsOf, EMPTY_SHELL_SESSION, HOOK_VARIABLES, type ShellSession } from './shell-session.js';
 
 /** Rates a script on its own, as `rateShellCommand` does (passed in: this module sits below it). */
 export type RateScript = (script: string) => readonly Finding[];
@@ -27,7 +27,7 @@ export function sessionFindings(
   rate: RateScript,
 ): Finding[] {
   const own = MAY_DEFINE.test(command)
-    ? deriveShellSession([command], session.cwd === '' ? workspaceRoot : session.cwd)
+    ? definitionsOf(command, session.cwd === '' ? workspaceRoot : session.cwd)
     : EMPTY_SHELL_SESSION;
   const scope = new SessionScope(session, workspaceRoot, rate, {
     aliases: new Map([...session.aliases, ...own.aliases]),
@@ -170,7 +170,9 @@ function explained(rule: string, match: string, inner: readonly Finding[]): Find
 function renderPreamble(session: ShellSession, workspaceRoot: string): string {
   const parts: string[] = [];
   if (session.cwd !== '' && session.cwd !== workspaceRoot) parts.push(changeDirectory(session.cwd));
-  for (const [name, raw] of session.variables) parts.push(`${name}=${raw}`);
+  // Hook variables are rated as the hooks they are (`session.hooks`); declared again here, their value
+  // (rated as code since it is one) would land in the baseline and hide the hook's own findings.
+  for (const [name, raw] of session.variables) if (!HOOK_VARIABLES.has(name)) parts.push(`${name}=${raw}`);
   return parts.filter((part) => parseShell(part, workspaceRoot).ok).join('\n');
 }
 

@@ -34,7 +34,7 @@ export const EMPTY_SHELL_SESSION: ShellSession = {
 };
 
 /** Variables the interactive shell expands or runs before or after every command line. */
-const HOOK_VARIABLES = new Set(['PROMPT_COMMAND', 'PS0', 'PS1', 'PS2', 'PS4']);
+export const HOOK_VARIABLES = new Set(['PROMPT_COMMAND', 'PS0', 'PS1', 'PS2', 'PS4']);
 /** In the environment of every shell already: assigning one changes what programs see. */
 const ALWAYS_EXPORTED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'TERM', 'USER', 'SHELL'];
 const DECLARATIONS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
@@ -69,6 +69,17 @@ export function deriveShellSession(history: readonly string[], workspaceRoot: st
   const state = reuse && lastFold !== undefined ? copyState(lastFold.state) : freshState(workspaceRoot);
   for (const entry of history.slice(reuse ? (lastFold?.history.length ?? 0) : 0)) foldEntry(entry, state);
   lastFold = { workspaceRoot, history: [...history], state: copyState(state) };
+  return sessionOf(state);
+}
+
+/** What one command defines, starting in `cwd`: not remembered, so the session's fold stays reusable. */
+export function definitionsOf(command: string, cwd: string): ShellSession {
+  const state = freshState(cwd);
+  foldEntry(command, state);
+  return sessionOf(state);
+}
+
+function sessionOf(state: FoldState): ShellSession {
   const { allExport, ...session } = state;
   return session;
 }
