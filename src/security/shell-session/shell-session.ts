@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { parseShell } from '../shell/parse-shell.js';
 import type { ShellCommand } from '../shell/shell-ir.js';
+import { outputText } from '../shell/stdin-text.js';
 
 /**
  * What the agent's persistent bash remembers from the commands it already ran, as far as their text
@@ -22,6 +24,11 @@ export interface ShellSession {
    * traps, the prompt hooks of the interactive shell, `command_not_found_handle`.
    */
   readonly hooks: ReadonlyMap<string, string>;
+  /**
+   * Files the session wrote with text its commands spell out (`echo ... > f`, `cat > f <<EOF`), by path
+   * as `sessionPath` resolves it: running or sourcing one later runs that text.
+   */
+  readonly files: ReadonlyMap<string, string>;
 }
 
 export const EMPTY_SHELL_SESSION: ShellSession = {
@@ -31,6 +38,7 @@ export const EMPTY_SHELL_SESSION: ShellSession = {
   aliases: new Map(),
   functions: new Map(),
   hooks: new Map(),
+  files: new Map(),
 };
 
 /** Variables the interactive shell expands or runs before or after every command line. */
@@ -46,6 +54,7 @@ interface FoldState {
   aliases: Map<string, string>;
   functions: Map<string, string>;
   hooks: Map<string, string>;
+  files: Map<string, string>;
   allExport: boolean;
 }
 
@@ -92,6 +101,7 @@ function freshState(workspaceRoot: string): FoldState {
     aliases: new Map(),
     functions: new Map(),
     hooks: new Map(),
+    files: new Map(),
     allExport: false,
   };
 }
@@ -104,12 +114,16 @@ function copyState(state: FoldState): FoldState {
     aliases: new Map(state.aliases),
     functions: new Map(state.functions),
     hooks: new Map(state.hooks),
+    files: new Map(state.files),
     allExport: state.allExport,
   };
 }
 
-function foldEntry(entry: string, state: FoldState): void {
-  if (entry.trim() === '') return;
+/** `source f` of a file the session wrote, which sources another...: past this, stop. */
+const MAX_SOURCE_DEPTH = 4;
+
+function foldEntry(entry: string, state: FoldState, depth = 0): void {
+  if (entry.trim() === '' || depth > MAX_SOURCE_DEPTH) return;
   const parsed = parseShell(entry, state.cwd);
   for (const fn of parsed.functions) {
     if (fn.name === '') continue;
@@ -125,8 +139,30 @@ function foldEntry(entry: string, state: FoldState): void {
     }
     if (name === 'alias') recordAliases(command, state.aliases);
     if (name === 'trap') recordTrap(command, state.hooks);
+    recordWrites(command, state.files);
+    // `source f` / `. f` runs f in this shell: what it defines, the session keeps.
+    const sourced = name === 'source' || name === '.' ? command.words[1] : undefined;
+    const text = sourced === undefined ? undefined : state.files.get(sessionPath(sourced.value, command.cwd));
+    if (text !== undefined) foldEntry(text, state, depth + 1);
   }
   state.cwd = cwdAfter(entry, parsed.commands, state.cwd);
+}
+
+/** A path as the session's file map keys it: absolute, or under `~`, from the directory it was used in. */
+export function sessionPath(file: string, cwd: string): string {
+  if (file.startsWith('/') || file === '~' || file.startsWith('~/')) return path.posix.normalize(file);
+  return path.posix.join(cwd, file);
+}
+
+function recordWrites(command: ShellCommand, files: Map<string, string>): void {
+  for (const redirect of command.redirects) {
+    if ((redirect.op !== '>' && redirect.op !== '>>') || redirect.target === undefined) continue;
+    if (redirect.target.dynamic) continue;
+    const file = sessionPath(redirect.target.value, command.cwd);
+    const text = outputText(command);
+    if (text === undefined) files.delete(file);
+    else files.set(file, redirect.op === '>>' ? `${files.get(file) ?? ''}${text}` : text);
+  }
 }
 
 /** True when the session holds nothing that changes how a later command is read. */
