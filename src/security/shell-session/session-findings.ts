@@ -1,11 +1,14 @@
 import { type Finding, finding } from '../rules/rule.js';
+import { programName } from '../shell/command-views.js';
+import { isShell } from '../shell/interpreters.js';
 import { parseShell } from '../shell/parse-shell.js';
 import type { ShellCommand, ShellWord } from '../shell/shell-ir.js';
 import {
-  deriveShellSession,
+  definitionsOf,
   EMPTY_SHELL_SESSION,
   HOOK_VARIABLES,
   type ShellSession,
+  sessionPath,
 } from './shell-session.js';
 
 /** Rates a script on its own, as `rateShellCommand` does (passed in: this module sits below it). */
@@ -32,7 +35,7 @@ export function sessionFindings(
   rate: RateScript,
 ): Finding[] {
   const own = MAY_DEFINE.test(command)
-    ? deriveShellSession([command], session.cwd === '' ? workspaceRoot : session.cwd)
+    ? definitionsOf(command, session.cwd === '' ? workspaceRoot : session.cwd)
     : EMPTY_SHELL_SESSION;
   const scope = new SessionScope(session, workspaceRoot, rate, {
     aliases: new Map([...session.aliases, ...own.aliases]),
@@ -52,6 +55,7 @@ export function sessionFindings(
   }
   if (scope.hasDefinitions) findings.push(...scope.expandCalls(command, 0, new Set()));
   findings.push(...scope.inheritedEnvironment(command));
+  if (session.files.size > 0) findings.push(...scope.writtenScripts(command));
   return findings;
 }
 
@@ -136,6 +140,27 @@ class SessionScope {
         }
         findings.push(...explained('session-function', `${command.raw} → ${definition}`, inner));
       }
+    }
+    return findings;
+  }
+
+  /** `bash f`, `source f`, `./f` of a file the session wrote: rated as the text it wrote there. */
+  writtenScripts(script: string): Finding[] {
+    const findings: Finding[] = [];
+    for (const command of this.commandsOf(script)) {
+      const [nameWord, ...args] = command.words;
+      if (nameWord === undefined) continue;
+      const name = nameWord.value;
+      const runs =
+        name === 'source' || name === '.' || isShell(programName(name))
+          ? args.find((a) => !a.value.startsWith('-'))?.value
+          : name.includes('/')
+            ? name
+            : undefined;
+      if (runs === undefined) continue;
+      const text = this.session.files.get(sessionPath(runs, command.cwd));
+      if (text === undefined) continue;
+      findings.push(...explained('session-script', `${command.raw} → ${text}`, this.rate(text)));
     }
     return findings;
   }
