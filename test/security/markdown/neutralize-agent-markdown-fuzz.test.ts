@@ -101,7 +101,8 @@ function generate(next: () => number, depth = 0): string {
   return out;
 }
 
-const CASES = Number(process.env.FUZZ_CASES ?? 400);
+/** More with FUZZ_CASES=5000 (and FUZZ_PRINT=1 to see the first failures). */
+const CASES = Number(process.env.FUZZ_CASES ?? 250);
 
 describe('neutralizeAgentMarkdown under random Markdown', () => {
   it('never leaves an image, link, definition or raw HTML URL off the host, nor a hidden comment', () => {
@@ -115,5 +116,5 @@ describe('neutralizeAgentMarkdown under random Markdown', () => {
     }
     if (process.env.FUZZ_PRINT) console.log(JSON.stringify(failures.slice(0, 6), null, 1));
     expect(failures.slice(0, 3)).toEqual([]);
-  });
+  }, 120_000);
 });
