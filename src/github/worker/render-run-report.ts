@@ -44,7 +44,9 @@ function renderEnding(report: RunReport, options: RenderRunReportOptions): strin
   if (outcome) return renderOutcome(outcome, redact, allowedHosts);
   const icon = report.outcome === 'pushed' ? '✅' : report.outcome === 'cancelled' ? '⏹️' : '❌';
   const step = report.failedStep ? ` (step ${inlineCode(report.failedStep)})` : '';
-  return redact(`${icon} ${report.message}${report.outcome === 'failed' ? step : ''}`);
+  // The message can carry the agent's words (its finish message, a path it chose): neutralised too.
+  const message = neutralizeAgentMarkdown(report.message, { allowedHosts });
+  return redact(`${icon} ${message}${report.outcome === 'failed' ? step : ''}`);
 }
 
 function toOutcome(report: RunReport, options: RenderRunReportOptions): Outcome | null {

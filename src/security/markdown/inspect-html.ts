@@ -74,6 +74,8 @@ const URL_LIST_ATTRIBUTES = new Set(['srcset', 'imagesrcset', 'ping', 'archive']
 const FETCHING_STYLE = /url\s*\(|image-set|@import|expression\s*\(|\\/i;
 /** A value that reads as an absolute or protocol-relative URL, whatever attribute holds it. */
 const LOOKS_ABSOLUTE = /^\s*(?:[a-z][a-z\d+.-]*:|[\\/]{2})/i;
+/** A web URL anywhere in a value (alt text, a data attribute): some renderer might follow it. */
+const WEB_URL_INSIDE = /(?:https?:)?[\\/]{2}[^\s"'<>]+/gi;
 
 /**
  * Parses a raw HTML fragment as a browser would (parse5) and lists what could leave or hide:
@@ -110,8 +112,12 @@ function inspectElement(element: Parse5Element, allowedHosts: readonly string[],
   for (const { name, value, prefix } of element.attrs) {
     const attribute = prefix ? `${prefix}:${name}` : name;
     if (attribute === 'style' && FETCHING_STYLE.test(value)) out.push({ kind: 'style', tag });
-    if (!URL_ATTRIBUTES.has(attribute) && !LOOKS_ABSOLUTE.test(value)) continue;
-    const urls = URL_LIST_ATTRIBUTES.has(attribute) ? urlList(value) : [value];
+    const urls =
+      URL_ATTRIBUTES.has(attribute) || LOOKS_ABSOLUTE.test(value)
+        ? URL_LIST_ATTRIBUTES.has(attribute)
+          ? urlList(value)
+          : [value]
+        : [...value.matchAll(WEB_URL_INSIDE)].map((m) => m[0]);
     for (const url of urls) {
       if (!isAllowedUrl(url, allowedHosts)) out.push({ kind: 'url', tag, attribute, url });
     }

@@ -14,15 +14,19 @@ const LINE_START_ORDERED = /^(\d+)([.)])/;
 
 /** Whether plain text (a text node's value) holds a mention or a closing reference. */
 export function hasReferences(value: string): boolean {
-  return new RegExp(MENTION.source).test(value) || new RegExp(CLOSING_REFERENCE.source, 'i').test(value);
+  return referenceSpans(value).length > 0;
 }
 
-/**
- * Plain text (a text node's value) as Markdown with its mentions and closing references in code spans,
- * which GitHub neither notifies nor links, and every other character that could mean Markdown escaped.
- */
-export function markReferences(value: string): string {
-  const spans: { start: number; end: number; text: string }[] = [];
+interface Span {
+  readonly start: number;
+  readonly end: number;
+  /** What goes into the code span: `@name`, or the reference without its verb. */
+  readonly text: string;
+}
+
+/** The mentions and closing references in plain text, in order, none overlapping. */
+export function referenceSpans(value: string): Span[] {
+  const spans: Span[] = [];
   for (const m of value.matchAll(MENTION)) {
     const start = (m.index ?? 0) + (m[1] ?? '').length;
     spans.push({ start, end: (m.index ?? 0) + m[0].length, text: `@${m[2]}` });
@@ -32,10 +36,22 @@ export function markReferences(value: string): string {
     spans.push({ start, end: (m.index ?? 0) + m[0].length, text: m[3] ?? '' });
   }
   spans.sort((a, b) => a.start - b.start);
+  let at = 0;
+  return spans.filter((span) => {
+    if (span.start < at) return false;
+    at = span.end;
+    return true;
+  });
+}
+
+/**
+ * Plain text (a text node's value) as Markdown with its mentions and closing references in code spans,
+ * which GitHub neither notifies nor links, and every other character that could mean Markdown escaped.
+ */
+export function markReferences(value: string): string {
   let out = '';
   let at = 0;
-  for (const span of spans) {
-    if (span.start < at) continue;
+  for (const span of referenceSpans(value)) {
     out += escapeText(value.slice(at, span.start)) + codeSpan(span.text);
     at = span.end;
   }

@@ -34,12 +34,21 @@ export function neutralizeAgentMarkdown(text: string, options: AgentMarkdownOpti
   return asCodeBlock(result);
 }
 
-/** Applies edits that do not overlap, from the last to the first so offsets stay valid. */
+/**
+ * Applies the edits, skipping any that overlaps one before it (the next pass finds it again), from
+ * the last to the first so offsets stay valid.
+ */
 function applyEdits(source: string, edits: readonly SourceEdit[]): string {
-  let result = source;
-  for (const edit of [...edits].sort((a, b) => b.start - a.start)) {
-    result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+  const kept: SourceEdit[] = [];
+  let end = 0;
+  for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+    if (edit.start < end) continue;
+    kept.push(edit);
+    end = Math.max(end, edit.end);
   }
+  let result = source;
+  for (const edit of kept.reverse())
+    result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
   return result;
 }
 

@@ -1,9 +1,10 @@
 import type { Html, Link, Nodes, Parents, Text } from 'mdast';
+import { toString } from 'mdast-util-to-string';
 import { CONTINUE, SKIP, visit } from 'unist-util-visit';
 import { codeSpan } from './code-span.js';
 import { inspectHtml } from './inspect-html.js';
 import { isAllowedUrl } from './is-allowed-url.js';
-import { CLOSING_KEYWORD_AT_END, hasReferences, markReferences } from './mark-references.js';
+import { CLOSING_KEYWORD_AT_END, hasReferences, markReferences, referenceSpans } from './mark-references.js';
 import { parseMarkdown } from './parse-markdown.js';
 
 /** Replace `source.slice(start, end)` with `text`. */
@@ -27,7 +28,9 @@ export interface SourceEdit {
 export function planNeutralizingEdits(source: string, allowedHosts: readonly string[]): SourceEdit[] {
   const tree = parseMarkdown(source);
   const used = new Set<string>();
-  visit(tree, (node) => {
+  const parents = new Map<Nodes, Parents>();
+  visit(tree, (node, _index, parent) => {
+    if (parent) parents.set(node, parent);
     if (
       node.type === 'linkReference' ||
       node.type === 'imageReference' ||
@@ -41,7 +44,17 @@ export function planNeutralizingEdits(source: string, allowedHosts: readonly str
   visit(tree, (node, index, parent) => {
     const start = node.position?.start.offset;
     const end = node.position?.end.offset;
-    if (start === undefined || end === undefined) return CONTINUE;
+    if (start === undefined || end === undefined) {
+      // Bare URLs found after parsing (in a paragraph with a stray `[`, say) carry no position.
+      const unsafe =
+        node.type === 'link'
+          ? !allowed(node.url) || closesByUrl(node, index, parent)
+          : node.type === 'text' && hasReferences(node.value);
+      if (!unsafe) return CONTINUE;
+      const fix = editWithoutPosition(node, parents, source);
+      if (fix) edits.push(fix);
+      return SKIP;
+    }
     const slice = source.slice(start, end);
     const edit = (text: string) => {
       edits.push({ start, end, text });
@@ -73,6 +86,30 @@ export function planNeutralizingEdits(source: string, allowedHosts: readonly str
     }
   });
   return edits;
+}
+
+/**
+ * For a node the parser left without a position: its text (the bare URL, the mention) is found in
+ * the source of the nearest ancestor that has one and put in a code span there; when it is not found
+ * as such (written with entities), the whole ancestor becomes one code span. A wrong guess only costs
+ * another pass, and the caller's last resort is a code block.
+ */
+function editWithoutPosition(
+  node: Nodes,
+  parents: ReadonlyMap<Nodes, Parents>,
+  source: string,
+): SourceEdit | null {
+  const needle = node.type === 'text' ? referenceSpans(node.value)[0]?.text : toString(node);
+  let ancestor = parents.get(node);
+  while (ancestor && ancestor.position?.start.offset === undefined) ancestor = parents.get(ancestor);
+  const start = ancestor?.position?.start.offset;
+  const end = ancestor?.position?.end.offset;
+  if (!ancestor || ancestor.type === 'root' || start === undefined || end === undefined) return null;
+  const slice = source.slice(start, end);
+  const at = needle ? slice.indexOf(needle) : -1;
+  if (needle && at >= 0)
+    return { start: start + at, end: start + at + needle.length, text: codeSpan(needle) };
+  return { start, end, text: codeSpan(slice) };
 }
 
 /**

@@ -3,7 +3,7 @@ import {
   quoteUntrusted,
   sanitizeUntrustedLine,
   sanitizeUntrustedText,
-} from '../../src/security/markdown/sanitize-untrusted-text.js';
+} from '../../../src/security/markdown/sanitize-untrusted-text.js';
 
 describe('sanitizeUntrustedText', () => {
   it('removes a hidden HTML comment carrying an injection', () => {
