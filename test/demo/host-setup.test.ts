@@ -72,7 +72,9 @@ describe('sandbox/setup-host.sh', () => {
   it('on a machine already set up, skips every step and prints the sandbox image, also tagged latest', async () => {
     const { stdout, stderr } = await run(SETUP_SCRIPT, [], { timeout: 120_000 });
     expect(stdout).toBe(`${defaultSandboxImage()}\n`);
-    expect(stderr).toContain('setup-host: installed already: git redis-server redis-tools docker.io debootstrap\n');
+    expect(stderr).toContain(
+      'setup-host: installed already: git redis-server redis-tools docker.io debootstrap\n',
+    );
     expect(stderr).toContain('setup-host: Redis answers on 127.0.0.1:6379');
     expect(stderr).toContain('setup-host: the Docker engine answers');
     expect(stderr).toContain(`build-image: ${defaultSandboxImage()} exists`);
