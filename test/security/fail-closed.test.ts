@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: shell expansions (`${a[@]}`), not templates
 import { describe, expect, it } from 'vitest';
 import { rateTerminal, rules } from './gate.js';
 
