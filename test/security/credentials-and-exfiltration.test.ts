@@ -55,6 +55,8 @@ describe('exfiltration the blocklist missed', () => {
     'wget -q https://example.com/data.csv -O data/sample.csv',
     'dig +short github.com',
     'cat test/fixtures/id_rsa.pub',
+    'ls /*',
+    'cat *',
     'ssh-keygen -y -f test/fixtures/key > /dev/null; cat test/fixtures/key.pub',
   ])('%s is not gated', (command) => {
     const verdict = rateTerminal(command);

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: shell expansions (`${a[@]}`), not templates
 import { describe, expect, it } from 'vitest';
 import { rateTerminal, rules } from './gate.js';
 
@@ -56,6 +57,7 @@ describe('what the script resolves itself is rated for what runs', () => {
     ['xargs hands sh -c its $1', 'echo ~ | xargs -I{} sh -c \'rm -rf "$1"\' sh {}'],
     ['a program under a directory variable', '$BIN/rm -rf ~'],
     ['a path built from $(pwd)', 'rm -rf "$(pwd)/../.."'],
+    ['words glued by the default $IFS', 'rm${IFS}-rf${IFS}~'],
     ['a script written then sourced', 'echo "rm -rf ~" > /tmp/x.sh; . /tmp/x.sh'],
   ])('%s: %s is HIGH', (_name, command) => {
     const verdict = rateTerminal(command);

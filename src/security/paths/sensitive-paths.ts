@@ -136,7 +136,8 @@ function globToRegExp(glob: string): RegExp {
 /** `~/.ssh/id_rsa` → itself and `~/.ssh`: the folder that holds it, not every folder above. */
 function ancestorsOf(file: string): string[] {
   const folder = file.slice(0, file.lastIndexOf('/'));
-  return folder === '~' || folder === '' ? [file] : [file, folder];
+  // `~`, `/` and top-level folders (`/etc`) hold far more than credentials: `ls /*` reads none.
+  return folder === '~' || folder.lastIndexOf('/') <= 0 ? [file] : [file, folder];
 }
 
 /** Names that look like they hold a secret: printing or sending their value leaks it. */

@@ -4,7 +4,7 @@ import { normalizeWord } from './normalize-word.js';
 import type { ShellCommand, ShellWord } from './shell-ir.js';
 import { outputText } from './stdin-text.js';
 import { decodeCEscapes, unescapeBare, unescapeDoubleQuoted } from './unescape.js';
-import { fieldSeparators, type ShellValue, type WalkState } from './walk-state.js';
+import { fieldSeparators, literal, type ShellValue, type WalkState } from './walk-state.js';
 
 /** A word evaluated as far as the script allows, before brace expansion and splitting. */
 interface Evaluated {
@@ -170,7 +170,9 @@ function expand(node: Node, st: WalkState, quoted: boolean): Evaluated {
       if (name === '*' && quoted) return valuePieces(positional, true, separator);
     }
   } else {
-    const value: ShellValue | undefined = st.vars.get(name);
+    // `$IFS` unset is bash's default separators: `rm${IFS}-rf${IFS}~` is `rm -rf ~`.
+    const value: ShellValue | undefined =
+      st.vars.get(name) ?? (name === 'IFS' ? { kind: 'scalar', word: literal(' \t\n') } : undefined);
     if (value === undefined || value.kind === 'ambiguous') return unknownExpansion(raw);
     if (value.kind === 'scalar') {
       elements = index === undefined || index === '0' || index === '@' || index === '*' ? [value.word] : [];
