@@ -114,7 +114,7 @@ function userMessageFor(error: unknown, { step, runId }: BoundaryContext): strin
     return `handsbot may not push to branch \`${error.branch}\` (${error.reason}). Nothing was pushed.`;
   }
   if (error instanceof TamperedCheckoutError) {
-    return 'The run changed its checkout’s git configuration in a way that could redirect a push, so nothing was pushed.';
+    return 'The run changed its checkout’s git configuration or objects in a way that could redirect or disguise a push, so nothing was pushed.';
   }
   if (error instanceof GitCommandError) {
     switch (error.kind) {

@@ -328,6 +328,7 @@ describe('run pipeline', () => {
       {
         issueNumber: 5,
         summary: 'add adds now',
+        allowedHosts: ['github.com'],
         tests: [],
         costUsd: 0,
         steps: 2,

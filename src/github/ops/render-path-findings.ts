@@ -25,9 +25,25 @@ export function renderFlaggedChanges(flagged: readonly PathFinding[] | undefined
 /** One bullet per finding: `path` (added): reason; at most `MAX_LISTED`, then how many more. */
 export function renderPathFindings(findings: readonly PathFinding[]): string {
   const lines = findings.slice(0, MAX_LISTED).map((f) => {
-    const detail = f.detail === undefined ? '' : ` (${inlineCode(f.detail, 120)})`;
-    return `- ${inlineCode(f.path, 200)} (${f.change}): ${f.reason}${detail}`;
+    const detail = f.detail === undefined ? '' : ` (${inlineCode(visible(f.detail), 120)})`;
+    return `- ${inlineCode(visible(f.path), 200)} (${f.change}): ${f.reason}${detail}`;
   });
   if (findings.length > MAX_LISTED) lines.push(`- …and ${findings.length - MAX_LISTED} more`);
   return lines.join('\n');
+}
+
+/** Controls, format characters (bidi overrides, zero widths) and other invisibles. */
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2028\u2029]/u;
+
+/**
+ * A path as a reviewer can tell it from another: one with characters that render as nothing or
+ * reorder the text (`.github/\u202Elmy.snahnepo`) is shown JSON-escaped, every such character spelt out.
+ */
+function visible(text: string): string {
+  return HIDDEN.test(text) ? JSON.stringify(text).replace(/[^\x20-\x7e]/gu, spellOut) : text;
+}
+
+function spellOut(char: string): string {
+  const code = char.codePointAt(0) ?? 0;
+  return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }

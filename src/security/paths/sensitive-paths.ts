@@ -124,7 +124,12 @@ function globToRegExp(glob: string): RegExp {
       }
     } else source += ch.replace(/[.+^${}()|\\/]/g, '\\$&');
   }
-  return new RegExp(`^${source}$`);
+  try {
+    return new RegExp(`^${source}$`);
+  } catch {
+    // A bracket the shell would take literally (`[::-1]`, a backwards range): match the text as written.
+    return new RegExp(`^${glob.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+  }
 }
 
 /** `~/.ssh/id_rsa` → itself and `~/.ssh`: the folder that holds it, not every folder above. */

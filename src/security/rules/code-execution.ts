@@ -1,4 +1,4 @@
-import { programName } from '../shell/command-views.js';
+import { commandViews, programName } from '../shell/command-views.js';
 import { commandAfterOptions, embeddedCode, optionValues } from '../shell/embedded-code.js';
 import {
   inlineCode,
@@ -16,8 +16,9 @@ import { type CommandRule, type CommandView, type Finding, finding, type RuleCon
 import { recordWrites, writtenScriptFindings } from './written-scripts.js';
 
 const nameOf = (command: ShellCommand): string => programName(command.words[0]?.value ?? '');
+/** The command that runs one of `names`, also behind a wrapper (`sudo curl`, `coproc { curl`). */
 const anyNamed = (commands: readonly ShellCommand[], names: ReadonlySet<string>): ShellCommand | undefined =>
-  commands.find((c) => names.has(nameOf(c)));
+  commands.find((c) => names.has(nameOf(c)) || commandViews(c).some((v) => names.has(v.name)));
 const substitutionsOf = (words: readonly ShellWord[]): ShellCommand[] =>
   words.flatMap((w) => w.substitutions);
 

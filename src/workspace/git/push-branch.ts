@@ -7,7 +7,7 @@ import { findConfigTampering } from './find-config-tampering.js';
 import { TamperedCheckoutError } from './git-errors.js';
 import { listTreeChanges } from './list-tree-changes.js';
 import { parseRepositoryUrl } from './repository-url.js';
-import { runGit } from './run-git.js';
+import { runGit, runGitForBytes } from './run-git.js';
 
 export interface GitIdentity {
   readonly name: string;
@@ -85,7 +85,10 @@ export async function pushBranch(request: PushBranchRequest): Promise<PushBranch
     const tree = (await git(['write-tree'])).trim();
     const baseTree = (await git(['rev-parse', '--verify', `${request.baseCommit}^{tree}`])).trim();
     if (tree === baseTree) return { kind: 'no-changes' };
-    await request.review?.(await listTreeChanges((args) => git(args), baseTree, tree));
+    if (request.review) {
+      const bytes = (args: string[]) => runGitForBytes(args, { cwd: workTree, env, ...common });
+      await request.review(await listTreeChanges({ text: (args) => git(args), bytes }, baseTree, tree));
+    }
 
     const messageFile = path.join(scratch, 'message');
     await writeFile(messageFile, commitMessage(request.message, identity.slice(1)));

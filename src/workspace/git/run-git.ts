@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { type SimpleGitOptions, simpleGit } from 'simple-git';
 import { createRedactor } from '../../security/redactor.js';
 import { classifyGitFailure, GitCommandError } from './git-errors.js';
@@ -56,10 +57,11 @@ export function authorizationHeader(token: string): string {
 }
 
 /**
- * Runs one git command through simple-git and returns its stdout. Failures become a
- * `GitCommandError` with the token (raw, base64 and as a header) masked out of git's stderr.
+ * The child's whole environment: PATH, HOME and proxies from `source`, no system or global config,
+ * the hardening above, the token header and the caller's config (as GIT_CONFIG_COUNT pairs, never
+ * argv), and the caller's GIT_DIR and friends.
  */
-export async function runGit(args: readonly string[], options: RunGitOptions): Promise<string> {
+function gitEnvironment(options: Omit<RunGitOptions, 'cwd' | 'signal'>): Record<string, string> {
   const config = [
     ...HARDENING,
     ...(options.token === undefined
@@ -85,7 +87,54 @@ export async function runGit(args: readonly string[], options: RunGitOptions): P
     env[`GIT_CONFIG_KEY_${index}`] = key;
     env[`GIT_CONFIG_VALUE_${index}`] = value;
   });
+  return env;
+}
 
+/**
+ * `runGit` for output that is bytes, not text (raw objects): spawned directly, as simple-git only
+ * returns strings, with the same environment and hardening. Failures are a redacted `GitCommandError`.
+ */
+export function runGitForBytes(args: readonly string[], options: RunGitOptions): Promise<Buffer> {
+  const env = gitEnvironment(options);
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', [...args], {
+      cwd: options.cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.once('error', (err) => {
+      if (options.signal?.aborted) reject(new GitCommandError('aborted', subcommand(args), null, 'aborted'));
+      else reject(new GitCommandError('failed', subcommand(args), null, err.message));
+    });
+    child.once('close', (code) => {
+      if (code === 0) return resolve(Buffer.concat(stdout));
+      const text = Buffer.concat(stderr).toString('utf8');
+      const redact = createRedactor({
+        secrets: options.token === undefined ? [] : secretForms(options.token),
+      });
+      reject(
+        new GitCommandError(
+          classifyGitFailure(text),
+          subcommand(args),
+          code,
+          redact(text.trim()).slice(-2_000),
+        ),
+      );
+    });
+  });
+}
+
+/**
+ * Runs one git command through simple-git and returns its stdout. Failures become a
+ * `GitCommandError` with the token (raw, base64 and as a header) masked out of git's stderr.
+ */
+export async function runGit(args: readonly string[], options: RunGitOptions): Promise<string> {
+  const env = gitEnvironment(options);
   // simple-git treats a non-zero exit with empty stderr as success and rewraps our errors, so the
   // real outcome is captured here, per command.
   let failure: { exitCode: number; stderr: string } | undefined;

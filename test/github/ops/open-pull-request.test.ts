@@ -28,6 +28,7 @@ const bodyInput = {
   costUsd: 0.4321,
   steps: 17,
   runId: 'run-1',
+  allowedHosts: ['github.com'],
 };
 
 const options = {
@@ -166,6 +167,20 @@ describe('renderPullRequestBody with flagged changes', () => {
       '- `.github/openhands.yml` (added): sets later runs\n- `.envrc` (modified): runs on cd',
     );
     expect(body.indexOf('.envrc')).toBeLessThan(body.indexOf('## Description'));
+  });
+
+  it('a path with a bidi override or a zero-width character is spelt out, so it cannot pass for another', () => {
+    const body = renderPullRequestBody(
+      {
+        ...bodyInput,
+        issueNumber: 12,
+        template: null,
+        flagged: [{ path: '.vscode/\u202Enosj.sksat', change: 'added', rule: 'editor-tasks', reason: 'r' }],
+      },
+      redact,
+    );
+    expect(body).toContain('- `".vscode/\\u202enosj.sksat"` (added)');
+    expect(body).not.toContain('\u202E');
   });
 
   it('has no such heading when nothing was flagged', () => {

@@ -1,5 +1,6 @@
 import nock from 'nock';
 import { describe, expect, it, vi } from 'vitest';
+import { FLAGGED_CHANGES_HEADING } from '../../../src/github/ops/render-path-findings.js';
 import { API, OWNER, REPO, useNock } from '../support/github-test-kit.js';
 import {
   adapter,
@@ -7,6 +8,9 @@ import {
   covered,
   issueJob,
   manualScheduler,
+  mockPullRequest,
+  mockRepoAndPermission,
+  prJob,
   RUN_ID,
   state,
 } from './run-github-fixtures.js';
@@ -120,6 +124,49 @@ describe('createRunGitHub tracking and report', () => {
     expect(bodies[0]).toContain(`draft pull request #31 with a potential fix: ${url}`);
     expect(bodies[0]).toContain('request was noted');
     expect(bodies[0]).toContain('✅ handsbot has finished');
+  });
+
+  it('report of a push to a PR flags what it changed in the final edit and under the thread reply', async () => {
+    mockRepoAndPermission('write');
+    mockPullRequest(false);
+    const github = adapter();
+    await github.loadTask(prJob(), RUN_ID, new AbortController().signal);
+    // 👀 goes on the `/agent fix` comment; the tracking comment is new.
+    nock(API)
+      .post(`/repos/${OWNER}/${REPO}/issues/comments/600/reactions`, { content: 'eyes' })
+      .reply(201, { id: 1 })
+      .get(COMMENTS)
+      .query(true)
+      .reply(200, [])
+      .post(COMMENTS)
+      .reply(201, { id: 900 });
+    const bodies = mockEdits(1);
+    const replies: string[] = [];
+    const threads = nock(API)
+      .get(`/repos/${OWNER}/${REPO}/pulls/12/comments`)
+      .query({ per_page: 100 })
+      .reply(200, [])
+      .post(`/repos/${OWNER}/${REPO}/pulls/12/comments/701/replies`, (b: { body: string }) => {
+        replies.push(b.body);
+        return true;
+      })
+      .reply(201, { id: 702 });
+    await github.startTracking(prJob(), RUN_ID);
+    await github.report(prJob(), {
+      outcome: 'pushed',
+      runId: RUN_ID,
+      message: 'Guarded it.',
+      branch: 'feature/login',
+      state: state({ status: 'finished', finishMessage: 'thread 701: Guarded the handler.' }),
+      flagged: [{ path: '.envrc', change: 'added', rule: 'shell-environment', reason: 'runs on cd' }],
+      followUps: [],
+    });
+    expect(threads.isDone()).toBe(true);
+    for (const body of [bodies[0], replies[0]]) {
+      expect(body).toContain(FLAGGED_CHANGES_HEADING);
+      expect(body).toContain('- `.envrc` (added): runs on cd');
+    }
+    expect(replies[0]).toContain('Guarded the handler.');
   });
 
   it('report of a failure: the short message and the run id, no stack trace', async () => {

@@ -9,6 +9,7 @@ import {
   type TreeChange,
   type TreeChangeVerdict,
 } from '../../../src/security/classify-tree-changes.js';
+import { TamperedCheckoutError } from '../../../src/workspace/git/git-errors.js';
 import { MirrorCache } from '../../../src/workspace/git/mirror-cache.js';
 import { pushBranch } from '../../../src/workspace/git/push-branch.js';
 import { type GitHttpServer, startGitHttpServer } from '../../support/git-http-server.js';
@@ -179,6 +180,49 @@ describe('the push reviews the tree it would push', () => {
     const second = await push();
     expect(summary(second.changes)).toEqual(['file file package.json']);
     expect(second.verdict.flagged).toEqual([]);
+  });
+
+  it('a base object the agent forged in its checkout (to hide a new postinstall) stops the push', async () => {
+    const script =
+      '{"name":"w","scripts":{"test":"node test.js","postinstall":"node x.js"},"dependencies":{"a":"1"}}';
+    agent(
+      [
+        // Git reads packs before loose objects: any pack is unpacked first, as an agent would.
+        'mkdir ../packs && for p in .git/objects/pack/*.pack; do [ -e "$p" ] || continue; mv "$p" ../packs/x.pack && rm -f .git/objects/pack/*.idx && git unpack-objects -q < ../packs/x.pack; done',
+        `printf '%s\\n' '${script}' > package.json`,
+        'new=$(git hash-object -w package.json) && old=$(git rev-parse HEAD:package.json)',
+        // The base's package.json now reads as the new one: the diff would see no script change.
+        'f=.git/objects/$(echo $old | cut -c1-2)/$(echo $old | cut -c3-) && chmod u+w "$f"',
+        'cp .git/objects/$(echo $new | cut -c1-2)/$(echo $new | cut -c3-) "$f"',
+        'git cat-file blob "$old" | grep -q postinstall',
+      ].join(' && '),
+    );
+    const error = await push().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TamperedCheckoutError);
+    expect((error as TamperedCheckoutError).findings).toEqual([
+      { key: expect.stringMatching(/^blob [0-9a-f]{40}$/), value: 'its content does not match its id' },
+    ]);
+    expect(git(upstream.bare, 'branch', '--list', BRANCH).trim()).toBe('');
+  });
+
+  it('a forged base .github tree that already lists a new workflow (so the diff is empty) stops the push', async () => {
+    agent(
+      [
+        'mkdir ../packs && for p in .git/objects/pack/*.pack; do [ -e "$p" ] || continue; mv "$p" ../packs/x.pack && rm -f .git/objects/pack/*.idx && git unpack-objects -q < ../packs/x.pack; done',
+        "echo 'on: push' > .github/workflows/evil.yml",
+        // The tree the worker will build, written ahead; its .github copied over the base's.
+        'export GIT_INDEX_FILE=../forge-index && git read-tree HEAD && git add -A && new=$(git write-tree) && unset GIT_INDEX_FILE',
+        // (git checks a root tree it peels from a commit, not the folders below it.)
+        'old=$(git rev-parse HEAD:.github) && new=$(git rev-parse "$new:.github")',
+        'f=.git/objects/$(echo $old | cut -c1-2)/$(echo $old | cut -c3-) && chmod u+w "$f"',
+        'cp .git/objects/$(echo $new | cut -c1-2)/$(echo $new | cut -c3-) "$f"',
+        'test -z "$(git diff-tree -r "$old" "$new")"',
+      ].join(' && '),
+    );
+    const error = await push().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TamperedCheckoutError);
+    expect((error as TamperedCheckoutError).findings[0]?.key).toMatch(/^tree [0-9a-f]{40}$/);
+    expect(git(upstream.bare, 'branch', '--list', BRANCH).trim()).toBe('');
   });
 
   it('with allowWorkflowChanges the workflow goes out, flagged', async () => {
