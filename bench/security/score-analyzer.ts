@@ -127,7 +127,8 @@ if (score.misses.length > 0) {
 }
 
 const results = {
-  corpus: ['bench/security/commands.jsonl', 'bench/security/adversarial-session.jsonl'],
+  // Strings, not arrays, so the file is already as Biome formats it.
+  corpus: 'bench/security/commands.jsonl + bench/security/adversarial-session.jsonl',
   recallCounts:
     'risky rated HIGH, held by the default confirmation policy, or MEDIUM where the line has expect=MEDIUM (environment dumps); everyday counted against when HIGH or held',
   plain: score.plain,
@@ -148,7 +149,7 @@ const results = {
   },
   misses: score.misses.map(({ command, history, set, label, note, risk, gated, rules }) => ({
     command,
-    ...(history === undefined ? {} : { history }),
+    ...(history === undefined ? {} : { history: history.join('\n') }),
     set,
     label,
     note,
