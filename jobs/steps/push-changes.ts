@@ -1,3 +1,4 @@
+import { quoteReferencesInLine } from '../../src/security/markdown/mark-references.js';
 import { type GitIdentity, type PushBranchResult, pushBranch } from '../../src/workspace/git/push-branch.js';
 import type { PreparedWorkspace, RunTask } from '../run-ports.js';
 
@@ -24,7 +25,8 @@ export async function pushChanges(input: PushChangesInput): Promise<PushBranchRe
   const { task } = input;
   const title =
     task.kind === 'issue'
-      ? `Fix issue #${task.number}: ${task.title}`
+      ? // The issue's title: `closes #9` in it would close #9 when this commit is merged.
+        `Fix issue #${task.number}: ${quoteReferencesInLine(task.title)}`
       : `Address feedback on #${task.number}`;
   return pushBranch({
     checkoutDir: input.prepared.checkoutDir,
