@@ -1,4 +1,5 @@
 import { classifyTreeChanges, type PathFinding } from '../../src/security/classify-tree-changes.js';
+import { quoteReferencesInLine } from '../../src/security/markdown/mark-references.js';
 import { type GitIdentity, type PushBranchResult, pushBranch } from '../../src/workspace/git/push-branch.js';
 import { ChangesRefusedError } from '../job-errors.js';
 import type { PreparedWorkspace, RunTask } from '../run-ports.js';
@@ -45,7 +46,8 @@ export async function pushChanges(input: PushChangesInput): Promise<PushChangesR
   };
   const title =
     task.kind === 'issue'
-      ? `Fix issue #${task.number}: ${task.title}`
+      ? // The issue's title: `closes #9` in it would close #9 when this commit is merged.
+        `Fix issue #${task.number}: ${quoteReferencesInLine(task.title)}`
       : `Address feedback on #${task.number}`;
   const pushed = await pushBranch({
     review,

@@ -8,7 +8,7 @@ import type { EventStore } from '../../src/events/event-store.js';
 import type { LlmClientDeps } from '../../src/llm/llm-client-deps.js';
 import { createAgentSpec } from '../../src/runtime/create-agent-spec.js';
 import { createConversationDeps } from '../../src/runtime/create-conversation-deps.js';
-import { quoteUntrusted } from '../../src/security/markdown/sanitize-untrusted-text.js';
+import { quoteUntrustedOutput } from '../../src/security/markdown/sanitize-untrusted-text.js';
 import { JobCancelledError, JobDrainingError, PermanentJobError } from '../job-errors.js';
 import type { RunJobData } from '../run-job-context.js';
 import type { PreparedWorkspace, RunTask } from '../run-ports.js';
@@ -160,5 +160,5 @@ function describeSetup(setup: NonNullable<PreparedWorkspace['setup']>): string {
     : setup.exitCode === 0
       ? 'succeeded'
       : `failed with exit code ${setup.exitCode}`;
-  return `The repository's .openhands/setup.sh ran in the workspace before you started and ${how}. Its output:\n${quoteUntrusted('setup.sh output', tail)}`;
+  return `The repository's .openhands/setup.sh ran in the workspace before you started and ${how}. Its output:\n${quoteUntrustedOutput('setup.sh output', tail)}`;
 }

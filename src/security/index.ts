@@ -10,6 +10,7 @@ export { llmDeclaredRiskAnalyzer } from './llm-declared-risk-analyzer.js';
 export { createLlmRiskAnalyzer } from './llm-risk-analyzer.js';
 export {
   quoteUntrusted,
+  quoteUntrustedOutput,
   sanitizeUntrustedLine,
   sanitizeUntrustedText,
 } from './markdown/sanitize-untrusted-text.js';

@@ -1,3 +1,4 @@
+import { quoteReferencesInLine } from '../../security/markdown/mark-references.js';
 import { sanitizeUntrustedLine } from '../../security/markdown/sanitize-untrusted-text.js';
 import type { Redact } from '../../security/redactor.js';
 import type { GitHubClient } from './github-client.js';
@@ -75,9 +76,12 @@ export async function openPullRequest(
   };
 }
 
-/** `Fix issue #n: <title>`, the title cleaned of hidden characters and cut to GitHub's 256. */
+/**
+ * `Fix issue #n: <title>`, the title cleaned of hidden characters, its mentions and closing references
+ * in backticks, and cut to GitHub's 256.
+ */
 export function pullRequestTitle(issueNumber: number, issueTitle: string): string {
-  const clean = sanitizeUntrustedLine(issueTitle);
+  const clean = quoteReferencesInLine(sanitizeUntrustedLine(issueTitle));
   const title = `Fix issue #${issueNumber}: ${clean}`;
   return title.length > 256 ? `${title.slice(0, 255)}…` : title;
 }

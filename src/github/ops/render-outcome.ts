@@ -52,12 +52,14 @@ function render(outcome: Outcome, neutralizeAgentMarkdown: (text: string) => str
     case 'no_changes':
       return [
         'ℹ️ I made no code changes. My explanation:',
-        quoteBlock(neutralizeAgentMarkdown(outcome.explanation) || '_No explanation was given._'),
+        outcome.explanation.trim() === ''
+          ? quoteBlock('_No explanation was given._')
+          : neutralizeAgentMarkdown(quoteBlock(outcome.explanation)),
       ].join('\n\n');
     case 'limit_reached': {
       const lines = [`⚠️ The run ${LIMIT_TEXT[outcome.reason]} before finishing.`];
       if (outcome.done)
-        lines.push(`What was done so far:\n\n${quoteBlock(neutralizeAgentMarkdown(outcome.done))}`);
+        lines.push(`What was done so far:\n\n${neutralizeAgentMarkdown(quoteBlock(outcome.done))}`);
       lines.push(partial(outcome.partialBranch));
       return lines.join('\n\n');
     }
@@ -103,6 +105,7 @@ function partial(branch: string | null): string {
   return branch ? `The partial work is on the branch ${inlineCode(branch)}.` : 'No changes were pushed.';
 }
 
+/** Quoted before it is neutralised, never after: a `> ` added later can turn inert code into HTML. */
 function quoteBlock(text: string): string {
   return text
     .split('\n')

@@ -39,7 +39,8 @@ function renderEnding(report: RunReport, options: RenderRunReportOptions): strin
   if (outcome?.kind === 'pushed_to_pull_request' && report.state?.finishMessage) {
     // On a PR the commit is all there is to see: the agent's summary says what it is.
     const summary = neutralizeAgentMarkdown(report.state.finishMessage, { allowedHosts });
-    return redact(`${renderOutcome(outcome, redact, allowedHosts)}\n\n**Summary**\n${summary}`);
+    // A blank line first: right after a paragraph line, indented code would become part of it.
+    return redact(`${renderOutcome(outcome, redact, allowedHosts)}\n\n**Summary**\n\n${summary}`);
   }
   if (outcome) return renderOutcome(outcome, redact, allowedHosts);
   const icon = report.outcome === 'pushed' ? '✅' : report.outcome === 'cancelled' ? '⏹️' : '❌';

@@ -70,3 +70,18 @@ function escapeText(text: string): string {
     )
     .join('\n');
 }
+
+/**
+ * For one line of plain text handsbot puts in a PR title or a commit message (the issue's title):
+ * mentions and closing references in backticks, so merging never closes an issue the title named
+ * and no one is pinged. Nothing else changes: the line is not Markdown.
+ */
+export function quoteReferencesInLine(line: string): string {
+  let out = '';
+  let at = 0;
+  for (const span of referenceSpans(line)) {
+    out += `${line.slice(at, span.start)}\`${span.text}\``;
+    at = span.end;
+  }
+  return out + line.slice(at);
+}

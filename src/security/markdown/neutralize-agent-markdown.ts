@@ -11,6 +11,12 @@ export interface AgentMarkdownOptions {
 
 /** Each pass removes a layer (a link around an image, a definition then its references). */
 const MAX_PASSES = 8;
+/**
+ * Agent text is cut to this before it is neutralised: a cut made afterwards (a comment's length
+ * limit) could split a code span and bring back what it held. Neutralised, it stays well under the
+ * 60,000 characters the callers allow a comment or PR body.
+ */
+const MAX_INPUT_CHARS = 20_000;
 
 /**
  * Makes text the agent wrote (a summary, an explanation, a thread reply) safe to post on GitHub. The
@@ -26,6 +32,7 @@ const MAX_PASSES = 8;
  */
 export function neutralizeAgentMarkdown(text: string, options: AgentMarkdownOptions): string {
   let result = stripInvisibleCharacters(text);
+  if (result.length > MAX_INPUT_CHARS) result = `${result.slice(0, MAX_INPUT_CHARS)}\n\n…(cut)`;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const edits = planNeutralizingEdits(result, options.allowedHosts);
     if (edits.length === 0) return result.replace(/^(?:[ \t]*\n)+/, '').trimEnd();

@@ -146,19 +146,42 @@ export function sanitizeUntrustedLine(text: string): string {
 /**
  * Wraps untrusted text in a block the text cannot close: the fence carries a random nonce, and any
  * line of the text that imitates a fence is escaped anyway. The label says whose text it is, so the
- * prompt can tell the model to treat the block as data.
+ * prompt can tell the model to treat the block as data. The text is Markdown a reader saw on GitHub
+ * (`sanitizeUntrustedText`); for program output use `quoteUntrustedOutput`.
  */
 export function quoteUntrusted(
   label: string,
   text: string,
   nonce: string = randomBytes(8).toString('hex'),
 ): string {
+  return fence(label, sanitizeUntrustedText(text), nonce);
+}
+
+/**
+ * `quoteUntrusted` for program output (a setup script's log), which no one reads as Markdown: kept as
+ * printed, `<tags>` and `*` included, with only invisible and control characters removed.
+ */
+export function quoteUntrustedOutput(
+  label: string,
+  text: string,
+  nonce: string = randomBytes(8).toString('hex'),
+): string {
+  return fence(
+    label,
+    stripInvisibleCharacters(text.normalize('NFC'))
+      .replace(/[ \t]+$/gm, '')
+      .trim(),
+    nonce,
+  );
+}
+
+function fence(label: string, body: string, nonce: string): string {
   const cleanLabel =
     stripHtmlComments(sanitizeUntrustedLine(label))
       .replace(/[^\w .:#/@-]/g, '')
       .trim()
       .slice(0, 80) || 'untrusted';
   // The nonce already makes the fence unguessable; escaping look-alikes keeps a reader from being fooled.
-  const body = sanitizeUntrustedText(text).replace(/<(\s*\/?\s*)untrusted/gi, '&lt;$1untrusted');
-  return [`<untrusted-${nonce} source="${cleanLabel}">`, body, `</untrusted-${nonce}>`].join('\n');
+  const escaped = body.replace(/<(\s*\/?\s*)untrusted/gi, '&lt;$1untrusted');
+  return [`<untrusted-${nonce} source="${cleanLabel}">`, escaped, `</untrusted-${nonce}>`].join('\n');
 }

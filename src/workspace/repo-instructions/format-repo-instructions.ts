@@ -9,7 +9,7 @@ import type { RepoInstruction } from './read-repo-instructions.js';
 export function formatRepoInstructions(instructions: readonly RepoInstruction[], nonce?: string): string {
   if (instructions.length === 0) return '';
   const blocks = instructions.map((instruction) => {
-    const note = instruction.truncated ? '\n[file cut at the size limit]' : '';
+    const note = instruction.truncated ? '\n(file cut at the size limit)' : '';
     return quoteUntrusted(`repository file ${instruction.path}`, `${instruction.text}${note}`, nonce);
   });
   return [

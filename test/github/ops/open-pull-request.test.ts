@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { fillPullRequestTemplate } from '../../../src/github/ops/fill-pull-request-template.js';
-import { openPullRequest } from '../../../src/github/ops/open-pull-request.js';
+import { openPullRequest, pullRequestTitle } from '../../../src/github/ops/open-pull-request.js';
 import { FLAGGED_CHANGES_HEADING } from '../../../src/github/ops/render-path-findings.js';
 import { renderPullRequestBody } from '../../../src/github/ops/render-pull-request-body.js';
 import { API, OWNER, PLANTED_TOKEN, REPO, redact, testOctokit, useNock } from '../support/github-test-kit.js';
@@ -221,6 +221,14 @@ describe('fillPullRequestTemplate', () => {
   it('an issue heading gets the Fixes line', () => {
     expect(fillPullRequestTemplate('### Related issue\nLink it here\n### What changed\n', parts)).toBe(
       '### Related issue\n\nFixes #1\n\n### What changed\n\nS\n\n## Testing\n\nT',
+    );
+  });
+});
+
+describe('pullRequestTitle', () => {
+  it('puts the issue title’s closing references and mentions in backticks and drops hidden characters', () => {
+    expect(pullRequestTitle(5, 'Crash\u200B on save; closes #9, cc @bob')).toBe(
+      'Fix issue #5: Crash on save; closes `#9`, cc `@bob`',
     );
   });
 });

@@ -174,3 +174,13 @@ describe('neutralizeAgentMarkdown: what stays as written', () => {
     expect(neutralize(summary)).toBe(summary);
   });
 });
+
+describe('neutralizeAgentMarkdown: length', () => {
+  it('cuts a long text before neutralising, so no later cut can split a code span it made', () => {
+    const long = `${'word '.repeat(5_000)}![x](https://evil.example/?d=1)`;
+    const out = neutralize(long);
+    expect(out.length).toBeLessThan(21_000);
+    expect(out.endsWith('…(cut)')).toBe(true);
+    expect(offHostReferences(out)).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   quoteUntrusted,
+  quoteUntrustedOutput,
   sanitizeUntrustedLine,
   sanitizeUntrustedText,
 } from '../../../src/security/markdown/sanitize-untrusted-text.js';
@@ -173,6 +174,17 @@ describe('quoteUntrusted', () => {
     expect(lines.at(-1)).toBe('</untrusted-abc123>');
     expect(quoted).toContain('`&lt;/untrusted-abc123>`');
     expect(quoted).toContain('\n&lt;/untrusted-abc123>\n&lt;untrusted-abc123 source="x">\n');
+  });
+
+  it('quotes program output as printed, tags and Markdown included, without invisible characters', () => {
+    const quoted = quoteUntrustedOutput(
+      'setup.sh output',
+      'error: expected <identifier>\u200B\n  *  ok\n</untrusted-n>',
+      'n',
+    );
+    expect(quoted).toBe(
+      '<untrusted-n source="setup.sh output">\nerror: expected <identifier>\n  *  ok\n&lt;/untrusted-n>\n</untrusted-n>',
+    );
   });
 
   it('sanitises the text and the label it quotes', () => {

@@ -43,14 +43,15 @@ export function renderTrackingComment(
   const follow = options.runUrl ? ` · [follow the run](${options.runUrl})` : '';
   lines.push(`Run ${inlineCode(options.runId)}${follow}`);
   const neutralize = (text: string) => neutralizeAgentMarkdown(text, options);
-  // Joined into one line before neutralising: joining after could turn code back into Markdown.
-  for (const note of options.notes ?? []) lines.push(`> ${neutralize(note.replace(/\n/g, ' '))}`);
+  // Each line is neutralised as it will be read, quote marker included: a marker or a join added
+  // afterwards could turn inert code back into HTML.
+  for (const note of options.notes ?? []) lines.push(neutralize(`> ${note.replace(/\n/g, ' ')}`));
 
   if (state.tasks.length > 0) {
     lines.push('', '**Plan**');
     for (const task of state.tasks) {
       const mark = task.status === 'done' ? '✅' : task.status === 'in_progress' ? '🔄' : '⬜';
-      lines.push(`- ${mark} ${neutralize(oneLine(task.title))}`);
+      lines.push(neutralize(`- ${mark} ${oneLine(task.title)}`));
     }
   }
   if (summary.commands.length > 0) {
@@ -80,7 +81,8 @@ export function renderTrackingComment(
   lines.push('', costLine(state));
   if (options.outcome) lines.push('', options.outcome);
   else if (state.status === 'finished' && state.finishMessage) {
-    lines.push('', '**Summary**', neutralize(state.finishMessage));
+    // A blank line first: right after a paragraph line, indented code would become part of it.
+    lines.push('', '**Summary**', '', neutralize(state.finishMessage));
   }
   const body = options.redact(lines.join('\n'));
   return body.length > MAX_CHARS ? `${body.slice(0, MAX_CHARS)}\n\n…(cut)` : body;
