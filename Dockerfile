@@ -42,8 +42,9 @@ USER 10002:10002
 EXPOSE 3000
 # The web process answers GET /ping once it listens (after Redis answered: it queues nothing it could
 # not). A worker has no HTTP server: run it with --no-healthcheck (docker-compose.yml turns it off).
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/ping`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# node:http rather than fetch: it starts in a fraction of the time, which matters on a loaded host.
+HEALTHCHECK --interval=30s --timeout=15s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "require('node:http').get(`http://127.0.0.1:${process.env.PORT || 3000}/ping`, (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))"]
 # tini as PID 1: signals reach node (a worker drains on SIGTERM) and exited children are reaped.
 ENTRYPOINT ["tini", "--", "node", "dist/src/cli/main.js"]
 CMD ["serve"]

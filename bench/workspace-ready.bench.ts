@@ -191,6 +191,8 @@ async function main(): Promise<void> {
   await report(repo, container, samples, bound.reason ?? null, volume);
 }
 
+const signed = (ms: number | null) => (ms === null ? '—' : ms >= 0 ? `+${ms}` : `−${-ms}`);
+
 /** The bound's own cost, apart from git: an empty checkout filesystem made and mounted, then removed. */
 async function measureVolume(dir: string): Promise<{ createMs: number; removeMs: number }> {
   const create: number[] = [];
@@ -326,7 +328,7 @@ function report(
   };
   console.log(
     boundSkippedBecause === null
-      ? `disk bound (checkout on its own ext4): +${diskBound.warmCostMs} ms warm, +${diskBound.warmSpareCostMs} ms warm with a spare (medians); an empty one: ${volume?.createMs} ms to make and mount, ${volume?.removeMs} ms to remove`
+      ? `disk bound (checkout on its own ext4), bounded minus unbounded median: ${signed(diskBound.warmCostMs)} ms warm, ${signed(diskBound.warmSpareCostMs)} ms warm with a spare; an empty one alone: ${volume?.createMs} ms to make and mount, ${volume?.removeMs} ms to remove`
       : `disk bound: not measured (${boundSkippedBecause})`,
   );
   const result = {

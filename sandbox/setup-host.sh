@@ -97,9 +97,21 @@ else
   fi
 fi
 
-say "the sandbox image (built once from Debian's packages, a few minutes; then reused):"
+# The two images are built side by side: each debootstraps its own tree, mostly waiting on the mirror.
+if [ "$deploy" -eq 1 ]; then
+  say "the sandbox image and the app image (the root Dockerfile, on a base also built from Debian's packages): built once, a few minutes, then reused:"
+  app_out=$(mktemp)
+  as_root "$here/build-app-image.sh" </dev/null >"$app_out" &
+  app_build=$!
+else
+  say "the sandbox image (built once from Debian's packages, a few minutes; then reused):"
+fi
 as_root "$here/build-image.sh" </dev/null
 if [ "$deploy" -eq 1 ]; then
-  say "the app image (the root Dockerfile, on a base built from Debian's packages; then reused):"
-  as_root "$here/build-app-image.sh" </dev/null
+  wait "$app_build" || {
+    echo "the app image did not build (sandbox/build-app-image.sh); its output is above" >&2
+    exit 1
+  }
+  cat "$app_out"
+  rm -f "$app_out"
 fi

@@ -11,7 +11,13 @@ import {
   type SandboxLimits,
 } from '../../src/workspace/docker/index.js';
 import { GitCommandError, type MirrorCache } from '../../src/workspace/git/index.js';
-import { type NetworkPolicy, provisionEgress, reapEgress } from '../../src/workspace/network/index.js';
+import {
+  type NetworkPolicy,
+  OpenEgressFirewallError,
+  provisionEgress,
+  reapEgress,
+  SandboxDnsExposureError,
+} from '../../src/workspace/network/index.js';
 import { formatRepoInstructions } from '../../src/workspace/repo-instructions/format-repo-instructions.js';
 import { readRepoInstructions } from '../../src/workspace/repo-instructions/read-repo-instructions.js';
 import type { Workspace } from '../../src/workspace/workspace.js';
@@ -149,6 +155,8 @@ export function createDockerWorkspaceProvider(options: DockerWorkspaceProviderOp
       runId,
       relayImage: options.image,
       labels: { 'handsbot.worker': options.workerId },
+    }).catch((error: unknown) => {
+      throw classifyContainmentFailure(error);
     });
     let opened: Workspace;
     try {
@@ -164,10 +172,12 @@ export function createDockerWorkspaceProvider(options: DockerWorkspaceProviderOp
         env: egress.env,
         signal,
         ...(options.limits ? { limits: options.limits } : {}),
+        // Where the watchdog bounds the checkout, no single file outgrows the limit meanwhile.
+        ...(options.mirrors.disks.kind === 'directory' ? { maxFileBytes: run.diskLimit } : {}),
       });
     } catch (error) {
       await egress.release();
-      throw error;
+      throw classifyContainmentFailure(error);
     }
     const stopped = new AbortController();
     // A checkout on a filesystem of its own is bounded by its size; a plain folder is measured.
@@ -310,6 +320,22 @@ async function readHead(
   } catch (error) {
     throw classifyGitFailure(error);
   }
+}
+
+/**
+ * A sandbox whose network cannot be confined (open-mode rules that would not install, an engine that
+ * leaks DNS out of internal networks) does not start, and trying again on this worker will not help.
+ */
+function classifyContainmentFailure(error: unknown): unknown {
+  if (error instanceof OpenEgressFirewallError || error instanceof SandboxDnsExposureError) {
+    return new PermanentJobError(
+      error.message,
+      "handsbot could not confine this run's network as its policy requires, so it did not start it. " +
+        'An administrator of this installation needs to look at the worker.',
+      { cause: error },
+    );
+  }
+  return error;
 }
 
 /** Network trouble is worth a retry; a missing repository or ref, or refused credentials, is not. */

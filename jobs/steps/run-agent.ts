@@ -8,7 +8,7 @@ import type { EventStore } from '../../src/events/event-store.js';
 import type { LlmClientDeps } from '../../src/llm/llm-client-deps.js';
 import { createAgentSpec } from '../../src/runtime/create-agent-spec.js';
 import { createConversationDeps } from '../../src/runtime/create-conversation-deps.js';
-import { quoteUntrusted } from '../../src/security/sanitize-untrusted-text.js';
+import { quoteUntrusted } from '../../src/security/markdown/sanitize-untrusted-text.js';
 import { JobCancelledError, JobDrainingError, PermanentJobError } from '../job-errors.js';
 import type { RunJobData } from '../run-job-context.js';
 import type { PreparedWorkspace, RunTask } from '../run-ports.js';

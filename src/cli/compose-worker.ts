@@ -85,6 +85,7 @@ export async function composeWorker(config: Config, logger: Logger): Promise<Com
     config: {
       botLogin: identity.login,
       defaults: { triggerLabel: config.githubApp.triggerLabel },
+      allowedHosts: [config.githubApp.webHost],
       decisionTimeoutMs: config.confirmationTimeoutMs,
     },
     redact,

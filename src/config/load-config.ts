@@ -77,6 +77,11 @@ export interface GitHubAppConfig {
   readonly baseUrl: string;
   /** The Enterprise host the setup flow registers the app on, when there is one. */
   readonly gheHost: string | null;
+  /**
+   * The web host of that GitHub (`github.com`, or GHE_HOST): the one host agent-written links and
+   * images may point at in what handsbot posts (`neutralizeAgentMarkdown`).
+   */
+  readonly webHost: string;
   readonly org: string | null;
   /** The default trigger label; a repository's `.github/openhands.yml` is read by the job. */
   readonly triggerLabel: string;
@@ -154,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookProxyUrl: e.WEBHOOK_PROXY_URL ?? null,
       baseUrl: e.GHE_HOST ? `${e.GHE_PROTOCOL}://${e.GHE_HOST}/api/v3` : 'https://api.github.com',
       gheHost: e.GHE_HOST ?? null,
+      webHost: (e.GHE_HOST ?? 'github.com').toLowerCase(),
       org: e.GH_ORG ?? null,
       triggerLabel: e.HANDSBOT_TRIGGER_LABEL,
     },

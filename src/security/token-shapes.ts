@@ -78,10 +78,11 @@ export const TOKEN_SHAPES: readonly TokenShape[] = [
   },
   // API-key headers and parameters (`x-api-key: …`, `?api_key=…`, `"x-auth-token": "…"`) and settings
   // named for a secret (`DB_PASSWORD=…`, `webhook_secret: …`, `"csrf_token": "…"`), when the value looks
-  // like a token: a digit in eight or more token characters, so `apiKey = getKey()` stays legible.
+  // like a token: a digit in eight or more token characters, so `apiKey = getKey()` stays legible. The
+  // name is matched from its last word (`x-api-key`, `auth-token`, `DB_PASSWORD`): what comes before stays.
   {
     pattern: new RegExp(
-      `\\b((?:x-)?(?:api[_-]?key|goog-api-key|private[_-]token|secret[_-]?key|(?:[A-Za-z0-9]{1,32}[_-]){0,4}(?:token|password|passwd|secret))${Q}\\s{0,8}[:=]\\s{0,8}${Q})${NOT_A_REFERENCE}(?=[A-Za-z0-9._~+/=-]{0,512}\\d)[A-Za-z0-9._~+/=-]{8,512}`,
+      `(?<![A-Za-z0-9])((?:api[_-]?key|secret[_-]?key|token|password|passwd|secret)${Q}\\s{0,8}[:=]\\s{0,8}${Q})${NOT_A_REFERENCE}(?=[A-Za-z0-9._~+/=-]{0,512}\\d)[A-Za-z0-9._~+/=-]{8,512}`,
       'gi',
     ),
     replace: `$1${SECRET_MASK}`,

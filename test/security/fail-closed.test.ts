@@ -23,6 +23,7 @@ describe('what the analyzer cannot resolve is gated', () => {
       'dynamic-command',
     ],
     ['IFS set from outside splits a known value', 'IFS=$SEP; c="rm,-rf,~"; $c', 'dynamic-command'],
+    ['a nameref points at another variable', 'declare -n r=cmd; cmd=rm; $r -rf ~', 'dynamic-command'],
     ['unparseable input', 'echo "unterminated', 'unparseable'],
   ])('%s: %s is UNKNOWN and waits for approval', (_name, command, rule) => {
     const verdict = rateTerminal(command);
@@ -54,6 +55,8 @@ describe('what the script resolves itself is rated for what runs', () => {
     ['bash -c with positional arguments', 'bash -c \'"$@"\' _ rm -rf ~'],
     ['xargs hands sh -c its $1', 'echo ~ | xargs -I{} sh -c \'rm -rf "$1"\' sh {}'],
     ['a program under a directory variable', '$BIN/rm -rf ~'],
+    ['a path built from $(pwd)', 'rm -rf "$(pwd)/../.."'],
+    ['a script written then sourced', 'echo "rm -rf ~" > /tmp/x.sh; . /tmp/x.sh'],
   ])('%s: %s is HIGH', (_name, command) => {
     const verdict = rateTerminal(command);
     expect(verdict.risk, JSON.stringify(verdict.reasons)).toBe('HIGH');
@@ -78,6 +81,8 @@ describe('variables as arguments in everyday commands stay LOW', () => {
     '"$HOME/.cargo/bin/cargo" build',
     'ls "$PWD"',
     'x=$(git rev-parse HEAD); echo "$x"',
+    'cat *',
+    'rm -rf "$(pwd)/build"',
   ])('%s', (command) => {
     const verdict = rateTerminal(command);
     expect(verdict.risk, JSON.stringify(verdict.reasons)).toBe('LOW');

@@ -290,6 +290,7 @@ describe('createRedactor: ordinary text', () => {
       'Co-authored-by: Dev <dev@example.com>',
       'max_tokens: 4096, password_min_length=12, TOKEN_EXPIRY=3600',
       'const token = await getToken(1);',
+      'GET https://registry.npmjs.org/@types/node and ssh://git@github.com/o/r.git',
     ].join('\n');
     expect(none(text)).toBe(text);
   });

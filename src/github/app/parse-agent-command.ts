@@ -1,3 +1,5 @@
+import { stripHtmlComments } from '../../security/markdown/strip-html-comments.js';
+
 /**
  * `/agent …` commands in an issue or PR comment.
  *
@@ -19,12 +21,10 @@ const COMMAND_LINE = /^ {0,3}\/agent(?:[ \t]+(\S+))?(?:[ \t]+(.*))?[ \t]*$/i;
 const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 const QUOTE = /^ {0,3}>/;
 const INDENTED_CODE = /^(?: {4}|\t)/;
-// GitHub hides an unclosed comment to the end of the text too.
-const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
 
 /** The command in `body`, or null when there is none. */
 export function parseAgentCommand(body: string): AgentCommand | null {
-  const lines = body.replace(/\r\n?/g, '\n').replace(HTML_COMMENT, '').split('\n');
+  const lines = stripHtmlComments(body.replace(/\r\n?/g, '\n')).split('\n');
   let fence: { char: string; length: number } | null = null;
   let inQuote = false;
   for (const [index, line] of lines.entries()) {

@@ -1,3 +1,5 @@
+import { stripHtmlComments } from '../../security/markdown/strip-html-comments.js';
+
 export interface TemplateParts {
   readonly summary: string;
   readonly testing: string;
@@ -29,10 +31,7 @@ const ISSUE_PLACEHOLDER = /^\s*(fix(es)?|close[sd]?|resolve[sd]?)\s*:?\s*#\s*(\(
  * HTML comments (instructions for human authors) are dropped.
  */
 export function fillPullRequestTemplate(template: string, parts: TemplateParts): string {
-  const lines = template
-    .replace(/\r\n?/g, '\n')
-    .replace(/<!--[\s\S]*?(-->|$)/g, '')
-    .split('\n');
+  const lines = stripHtmlComments(template.replace(/\r\n?/g, '\n')).split('\n');
   const placed = new Set<Part>();
   const out: string[] = [];
   let current: Part | null = null;

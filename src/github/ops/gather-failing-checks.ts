@@ -1,4 +1,7 @@
-import { sanitizeUntrustedText } from '../../security/sanitize-untrusted-text.js';
+import {
+  sanitizeUntrustedLine,
+  sanitizeUntrustedText,
+} from '../../security/markdown/sanitize-untrusted-text.js';
 import type { GitHubClient } from './github-client.js';
 import { httpStatusOf } from './http-status-of.js';
 import { boundText } from './select-allowed-items.js';
@@ -85,7 +88,7 @@ export async function gatherFailingChecks(
     const text = allowance >= MIN_USEFUL_CHARS ? outputOf(run, allowance) : '';
     budget -= text.length;
     return {
-      name: boundText(sanitizeUntrustedText(run.name), MAX_NAME_CHARS).replace(/\s+/g, ' '),
+      name: boundText(sanitizeUntrustedLine(run.name), MAX_NAME_CHARS).replace(/\s+/g, ' '),
       conclusion: run.conclusion === 'timed_out' ? 'timed_out' : 'failure',
       completedAt: run.completed_at ?? '',
       detailsUrl: urlOf(run.details_url ?? run.html_url ?? null),
@@ -132,7 +135,7 @@ function outputOf(run: CheckRun, max: number): string {
 /** Only an http(s) URL is shown; it stays inside the quoted block like the rest of the check. */
 function urlOf(raw: string | null): string | null {
   if (!raw) return null;
-  const clean = sanitizeUntrustedText(raw);
+  const clean = sanitizeUntrustedLine(raw);
   if (clean.length > MAX_URL_CHARS || !/^https?:\/\/\S+$/.test(clean)) return null;
   return clean;
 }

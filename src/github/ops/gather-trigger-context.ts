@@ -1,4 +1,7 @@
-import { sanitizeUntrustedText } from '../../security/sanitize-untrusted-text.js';
+import {
+  sanitizeUntrustedLine,
+  sanitizeUntrustedText,
+} from '../../security/markdown/sanitize-untrusted-text.js';
 import type { PermissionChecker } from './create-permission-checker.js';
 import { gatherFailingChecks } from './gather-failing-checks.js';
 import type { GitHubClient } from './github-client.js';
@@ -83,7 +86,7 @@ export async function gatherTriggerContext(
     repo,
     number,
     url: subject.url,
-    title: boundText(sanitizeUntrustedText(subject.title), MAX_TITLE_CHARS).replace(/\s+/g, ' '),
+    title: boundText(sanitizeUntrustedLine(subject.title), MAX_TITLE_CHARS).replace(/\s+/g, ' '),
     author: subject.author?.login ?? null,
     ...(await bodyOf(subject, options)),
     triggeredBy: options.triggeredBy,

@@ -1,3 +1,4 @@
+export { neutralizeAgentMarkdown } from '../../security/markdown/neutralize-agent-markdown.js';
 export {
   type BranchNameOptions,
   branchName,
@@ -27,7 +28,6 @@ export type { GitHubClient } from './github-client.js';
 export { httpStatusOf } from './http-status-of.js';
 export { type IsHandsbotPullRequestOptions, isHandsbotPullRequest } from './is-handsbot-pull-request.js';
 export { isValidBranchName } from './is-valid-branch-name.js';
-export { neutralizeAgentMarkdown } from './markdown/neutralize-agent-markdown.js';
 export {
   type OpenedPullRequest,
   type OpenPullRequestOptions,

@@ -1,5 +1,5 @@
+import { sanitizeUntrustedLine } from '../../security/markdown/sanitize-untrusted-text.js';
 import type { Redact } from '../../security/redactor.js';
-import { sanitizeUntrustedText } from '../../security/sanitize-untrusted-text.js';
 import type { GitHubClient } from './github-client.js';
 import { httpStatusOf } from './http-status-of.js';
 import { readPullRequestTemplate } from './read-pull-request-template.js';
@@ -77,7 +77,7 @@ export async function openPullRequest(
 
 /** `Fix issue #n: <title>`, the title cleaned of hidden characters and cut to GitHub's 256. */
 export function pullRequestTitle(issueNumber: number, issueTitle: string): string {
-  const clean = sanitizeUntrustedText(issueTitle).replace(/\s+/g, ' ').trim();
+  const clean = sanitizeUntrustedLine(issueTitle);
   const title = `Fix issue #${issueNumber}: ${clean}`;
   return title.length > 256 ? `${title.slice(0, 255)}…` : title;
 }

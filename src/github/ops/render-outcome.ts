@@ -1,6 +1,6 @@
+import { neutralizeAgentMarkdown } from '../../security/markdown/neutralize-agent-markdown.js';
 import type { Redact } from '../../security/redactor.js';
 import { inlineCode } from './markdown/inline-code.js';
-import { neutralizeAgentMarkdown } from './markdown/neutralize-agent-markdown.js';
 import type { Outcome } from './outcome.js';
 import { renderPathFindings } from './render-path-findings.js';
 
@@ -14,13 +14,19 @@ const LIMIT_TEXT = {
 /**
  * The message users see for each way a run can end (or not start). Never a stack trace or an
  * internal detail: an internal error is a short sentence and the run id to look up in the logs.
- * Agent-written parts are neutralised; the whole text is redacted.
+ * Agent-written parts are neutralised, their links and images kept only when they point at
+ * `allowedHosts` (none by default: every absolute URL the agent wrote is shown as code); the whole
+ * text is redacted.
  */
-export function renderOutcome(outcome: Outcome, redact: Redact): string {
-  return redact(render(outcome));
+export function renderOutcome(
+  outcome: Outcome,
+  redact: Redact,
+  allowedHosts: readonly string[] = [],
+): string {
+  return redact(render(outcome, (text) => neutralizeAgentMarkdown(text, { allowedHosts })));
 }
 
-function render(outcome: Outcome): string {
+function render(outcome: Outcome, neutralizeAgentMarkdown: (text: string) => string): string {
   switch (outcome.kind) {
     case 'pull_request_opened':
       return `✅ I opened ${outcome.draft ? 'a draft pull request' : 'pull request'} #${outcome.number} with a potential fix: ${outcome.url}. Please review it before merging.`;

@@ -1,8 +1,8 @@
 import type { PathFinding } from '../../security/classify-tree-changes.js';
+import { neutralizeAgentMarkdown } from '../../security/markdown/neutralize-agent-markdown.js';
 import type { Redact } from '../../security/redactor.js';
 import { fillPullRequestTemplate } from './fill-pull-request-template.js';
 import { inlineCode } from './markdown/inline-code.js';
-import { neutralizeAgentMarkdown } from './markdown/neutralize-agent-markdown.js';
 import { renderMarker } from './render-marker.js';
 import { renderFlaggedChanges } from './render-path-findings.js';
 import type { CommandRun } from './summarize-run-events.js';
@@ -17,6 +17,8 @@ export interface PullRequestBodyInput {
   readonly steps: number;
   readonly runId: string;
   readonly runUrl?: string;
+  /** Hosts the agent's links and images may point at: the repository's GitHub web host. */
+  readonly allowedHosts: readonly string[];
   /** The repository's template from the default branch, if any. */
   readonly template: string | null;
   /** Pushed paths that control later runs or developers' machines (`classifyTreeChanges`). */
@@ -27,12 +29,15 @@ const MAX_BODY = 60_000;
 
 /**
  * The pull request's description: the agent's summary (neutralised: no mentions, no closing
- * keywords of its own), `Fixes #n`, what was tested, and the run's cost and steps; laid into the
- * repository's template when it has one. Flagged changes come first, under their own heading, outside
- * the template and before anything the length cut could reach. Redacted as a whole.
+ * keywords of its own, no image or link off the repository's host), `Fixes #n`, what was tested, and
+ * the run's cost and steps; laid into the repository's template when it has one. Flagged changes come
+ * first, under their own heading, outside the template and before anything the length cut could reach.
+ * Redacted as a whole.
  */
 export function renderPullRequestBody(input: PullRequestBodyInput, redact: Redact): string {
-  const summary = neutralizeAgentMarkdown(input.summary) || '_The agent gave no summary._';
+  const summary =
+    neutralizeAgentMarkdown(input.summary, { allowedHosts: input.allowedHosts }) ||
+    '_The agent gave no summary._';
   const testing =
     input.tests.length === 0
       ? '_The agent ran no tests._'

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { quoteUntrusted } from '../../security/sanitize-untrusted-text.js';
+import { quoteUntrusted } from '../../security/markdown/sanitize-untrusted-text.js';
 import type { LeftOut, PullRequestChecks, TriggerContext, UntrustedItem } from './trigger-context.js';
 
 /**

@@ -1,6 +1,6 @@
+import { neutralizeAgentMarkdown } from '../../security/markdown/neutralize-agent-markdown.js';
 import type { Redact } from '../../security/redactor.js';
 import type { GitHubClient } from './github-client.js';
-import { neutralizeAgentMarkdown } from './markdown/neutralize-agent-markdown.js';
 import { renderMarker } from './render-marker.js';
 
 export interface ThreadReply {
@@ -21,6 +21,8 @@ export interface ReplyToReviewThreadsOptions {
   readonly botLogin: string;
   /** handsbot's own Markdown put under every reply (what the push changed that a reviewer must see). */
   readonly notice?: string;
+  /** Hosts the agent's links and images may point at: the repository's GitHub web host. */
+  readonly allowedHosts: readonly string[];
 }
 
 /**
@@ -30,7 +32,17 @@ export interface ReplyToReviewThreadsOptions {
  */
 export async function replyToReviewThreads(
   octokit: GitHubClient,
-  { owner, repo, pullNumber, runId, replies, redact, botLogin, notice }: ReplyToReviewThreadsOptions,
+  {
+    owner,
+    repo,
+    pullNumber,
+    runId,
+    replies,
+    redact,
+    botLogin,
+    notice,
+    allowedHosts,
+  }: ReplyToReviewThreadsOptions,
 ): Promise<{ posted: number[]; alreadyAnswered: number[] }> {
   if (replies.length === 0) return { posted: [], alreadyAnswered: [] };
   const existing = await octokit.paginate(octokit.rest.pulls.listReviewComments, {
@@ -44,11 +56,12 @@ export async function replyToReviewThreads(
   const alreadyAnswered: number[] = [];
   for (const reply of replies) {
     const marker = renderMarker({ run: runId, 'reply-to': reply.commentId });
-    if (ours.some((body) => body.includes(marker))) {
+    // The marker is the first line: the agent's own text below it cannot claim another thread.
+    if (ours.some((body) => body.split('\n', 1)[0] === marker)) {
       alreadyAnswered.push(reply.commentId);
       continue;
     }
-    const text = neutralizeAgentMarkdown(reply.text);
+    const text = neutralizeAgentMarkdown(reply.text, { allowedHosts });
     const body = `${marker}\n${notice === undefined ? text : `${text}\n\n${notice}`}`;
     await octokit.rest.pulls.createReplyForReviewComment({
       owner,

@@ -1,4 +1,4 @@
-import { sanitizeUntrustedText } from '../../security/sanitize-untrusted-text.js';
+import { sanitizeUntrustedText } from '../../security/markdown/sanitize-untrusted-text.js';
 import type { PermissionChecker } from './create-permission-checker.js';
 import type { LeftOut, UntrustedItem } from './trigger-context.js';
 import type { GqlComment } from './trigger-context-queries.js';

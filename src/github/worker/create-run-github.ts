@@ -46,6 +46,11 @@ export interface CreateRunGitHubOptions {
     botLogin: string;
     /** Used when a repository has no `.github/openhands.yml`. */
     defaults: InstallationDefaults;
+    /**
+     * Hosts agent-written links and images may point at in what the run posts: the GitHub web host
+     * (`config.githubApp.webHost`). Anything else is shown as code (`neutralizeAgentMarkdown`).
+     */
+    allowedHosts: readonly string[];
     runUrl?: (runId: string) => string;
     /** How long a gated action waits for a decision (the pipeline's `decisionTimeoutMs`). */
     decisionTimeoutMs?: number;
@@ -78,6 +83,7 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
       runId: record.runId,
       targetKey: targetKey(data),
       redact,
+      allowedHosts: config.allowedHosts,
       ...runUrl(record.runId),
       notes: renderFollowUpNotes(followUps, {
         runId: record.runId,
@@ -197,6 +203,7 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
             runId: state.runId,
             ...runUrl(state.runId),
             flagged,
+            allowedHosts: config.allowedHosts,
           },
           draft: task.draft,
           reviewer: data.sender.login,
@@ -224,6 +231,7 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
         fromFork: record.fromFork,
         number: data.number,
         decisionTimeoutMinutes: Math.round((config.decisionTimeoutMs ?? 24 * 60 * 60 * 1000) / 60_000),
+        allowedHosts: config.allowedHosts,
       });
       // Every follow-up so far, those already acknowledged while the run was live included, judged
       // by how the run ended.
@@ -257,6 +265,7 @@ export function createRunGitHub(options: CreateRunGitHubOptions): RunGitHub {
         ...(flaggedNote ? { notice: flaggedNote } : {}),
         redact,
         botLogin: config.botLogin,
+        allowedHosts: config.allowedHosts,
       }),
     );
   }

@@ -1,8 +1,8 @@
 import type { RunReport } from '../../../jobs/run-ports.js';
 import type { RunState } from '../../agent/run-state.js';
+import { neutralizeAgentMarkdown } from '../../security/markdown/neutralize-agent-markdown.js';
 import type { Redact } from '../../security/redactor.js';
 import { inlineCode } from '../ops/markdown/inline-code.js';
-import { neutralizeAgentMarkdown } from '../ops/markdown/neutralize-agent-markdown.js';
 import type { Outcome } from '../ops/outcome.js';
 import { renderOutcome } from '../ops/render-outcome.js';
 import { renderFlaggedChanges } from '../ops/render-path-findings.js';
@@ -15,6 +15,8 @@ export interface RenderRunReportOptions {
   /** The issue or PR the run was about. */
   readonly number: number;
   readonly decisionTimeoutMinutes: number;
+  /** Hosts the agent's links and images may point at: the repository's GitHub web host. */
+  readonly allowedHosts: readonly string[];
 }
 
 type LimitReason = Extract<Outcome, { kind: 'limit_reached' }>['reason'];
@@ -32,17 +34,19 @@ export function renderRunReport(report: RunReport, options: RenderRunReportOptio
 }
 
 function renderEnding(report: RunReport, options: RenderRunReportOptions): string {
-  const { redact } = options;
+  const { redact, allowedHosts } = options;
   const outcome = toOutcome(report, options);
   if (outcome?.kind === 'pushed_to_pull_request' && report.state?.finishMessage) {
     // On a PR the commit is all there is to see: the agent's summary says what it is.
-    const summary = neutralizeAgentMarkdown(report.state.finishMessage);
-    return redact(`${renderOutcome(outcome, redact)}\n\n**Summary**\n${summary}`);
+    const summary = neutralizeAgentMarkdown(report.state.finishMessage, { allowedHosts });
+    return redact(`${renderOutcome(outcome, redact, allowedHosts)}\n\n**Summary**\n${summary}`);
   }
-  if (outcome) return renderOutcome(outcome, redact);
+  if (outcome) return renderOutcome(outcome, redact, allowedHosts);
   const icon = report.outcome === 'pushed' ? '✅' : report.outcome === 'cancelled' ? '⏹️' : '❌';
   const step = report.failedStep ? ` (step ${inlineCode(report.failedStep)})` : '';
-  return redact(`${icon} ${report.message}${report.outcome === 'failed' ? step : ''}`);
+  // The message can carry the agent's words (its finish message, a path it chose): neutralised too.
+  const message = neutralizeAgentMarkdown(report.message, { allowedHosts });
+  return redact(`${icon} ${message}${report.outcome === 'failed' ? step : ''}`);
 }
 
 function toOutcome(report: RunReport, options: RenderRunReportOptions): Outcome | null {

@@ -94,7 +94,8 @@ export function matchSensitivePath(
     if (spellings.some((s) => s !== undefined && pattern.test(s))) return { rule, risk };
   }
   for (const spelling of spellings) {
-    if (spelling === undefined || !/[*?[]/.test(spelling)) continue;
+    // Only a glob rooted at `/` or `~` can be compared with where credentials live.
+    if (spelling === undefined || !/[*?[]/.test(spelling) || !/^[/~]/.test(spelling)) continue;
     const glob = globToRegExp(spelling);
     // A glob that names a credential file, or a folder that holds one (`~/.s*` then `tar` of it).
     const hit = CREDENTIAL_FILES.find((file) => ancestorsOf(file).some((candidate) => glob.test(candidate)));
@@ -124,12 +125,18 @@ function globToRegExp(glob: string): RegExp {
       }
     } else source += ch.replace(/[.+^${}()|\\/]/g, '\\$&');
   }
-  return new RegExp(`^${source}$`);
+  try {
+    return new RegExp(`^${source}$`);
+  } catch {
+    // A bracket the shell would take literally (`[::-1]`, a backwards range): match the text as written.
+    return new RegExp(`^${glob.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+  }
 }
 
 /** `~/.ssh/id_rsa` → itself and `~/.ssh`: the folder that holds it, not every folder above. */
 function ancestorsOf(file: string): string[] {
-  return [file, file.slice(0, file.lastIndexOf('/'))];
+  const folder = file.slice(0, file.lastIndexOf('/'));
+  return folder === '~' || folder === '' ? [file] : [file, folder];
 }
 
 /** Names that look like they hold a secret: printing or sending their value leaks it. */

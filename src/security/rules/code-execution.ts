@@ -1,4 +1,4 @@
-import { programName } from '../shell/command-views.js';
+import { commandViews, programName } from '../shell/command-views.js';
 import { commandAfterOptions, embeddedCode, optionValues } from '../shell/embedded-code.js';
 import {
   inlineCode,
@@ -16,8 +16,9 @@ import { type CommandRule, type CommandView, type Finding, finding, type RuleCon
 import { recordWrites, writtenScriptFindings } from './written-scripts.js';
 
 const nameOf = (command: ShellCommand): string => programName(command.words[0]?.value ?? '');
+/** The command that runs one of `names`, also behind a wrapper (`sudo curl`, `coproc { curl`). */
 const anyNamed = (commands: readonly ShellCommand[], names: ReadonlySet<string>): ShellCommand | undefined =>
-  commands.find((c) => names.has(nameOf(c)));
+  commands.find((c) => names.has(nameOf(c)) || commandViews(c).some((v) => names.has(v.name)));
 const substitutionsOf = (words: readonly ShellWord[]): ShellCommand[] =>
   words.flatMap((w) => w.substitutions);
 
@@ -102,7 +103,12 @@ function stdinCodeFindings(
   context: Parameters<CommandRule>[1],
 ): Finding[] {
   const findings: Finding[] = [];
-  const upstream = command.pipedFrom.flat();
+  // `cat <(curl x) | sh`: what a stage reads from a process substitution flows on down the pipe.
+  const stages = command.pipedFrom.flat();
+  const upstream = [
+    ...stages,
+    ...stages.flatMap((c) => c.words.filter((w) => w.processSubstitution).flatMap((w) => w.substitutions)),
+  ];
   const fetched = anyNamed(upstream, DOWNLOADERS);
   if (fetched !== undefined)
     findings.push(finding('download-exec', 'HIGH', `${fetched.raw} | ${command.raw}`));

@@ -14,6 +14,7 @@ export const destructiveDeleteRule: CommandRule = (view, context) => {
   for (const target of targets) {
     const place = classifyPath(target, context.workspaceRoot, view.command.cwd);
     const match = `${view.name} ${view.args.join(' ')}`;
+    if (view.name === 'mv' && !['root', 'home', 'workspace'].includes(place.place)) continue;
     // `rm /` and `rm -- -rf ~` without a recursive flag refuse a directory: they delete nothing there.
     // `rm ~/*` still deletes every file it names.
     const wholeDirectory =
@@ -83,5 +84,8 @@ function deleteTargets(name: string, args: readonly string[]): string[] {
     return dest === undefined || dest.includes(':') ? [] : [dest];
   }
   if (name === 'mv' && operands(args).at(-1) === '/dev/null') return operands(args).slice(0, -1);
+  // `mv ~ /tmp/x` takes the whole folder away as surely as deleting it.
+  if (name === 'mv')
+    return operands(args, new Set(['-t', '--target-directory', '-S', '--suffix'])).slice(0, -1);
   return [];
 }

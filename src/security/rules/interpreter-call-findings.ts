@@ -142,7 +142,8 @@ export function callFindings(
   const where = (call: Call): string => `${language}: ${call.callee}(${call.args.join(', ')})`;
   if (family === 'node' && LOADER_BYPASS.test(code))
     findings.push(finding('module-loader-bypass', 'HIGH', `${language}: ${code}`));
-  if (COMPUTED_MEMBER.test(code)) findings.push(finding('computed-call', 'UNKNOWN', `${language}: ${code}`));
+  if (COMPUTED_MEMBER.test(source))
+    findings.push(finding('computed-call', 'UNKNOWN', `${language}: ${code}`));
   if (INTERPOLATED_BACKTICKS.test(code))
     findings.push(finding('computed-command', 'UNKNOWN', `${language}: ${code}`));
   if (family === 'php' && /(?<![\w>:])\$\w+\s*\(/.test(code))

@@ -45,7 +45,7 @@ const STRING_LITERAL = /'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\]|
 
 /** Text that turns into code or a name only when run: reversed, from char codes, hex, packed, rot13. */
 const DEOBFUSCATES =
-  /\[::-1\]|\bchr\s*\(|\bmap\s*\{\s*chr|String\.fromCharCode|fromhex|unhexlify|\.reverse\(\)|\breverse\b|\bpack\s*\(|strrev|hex2bin|str_rot13|rot_?13|codecs\.decode|bytes\s*\(\s*\[/;
+  /\[::-1\]|\bchr\s*\(|\bmap\s*\(\s*chr\b|\bmap\s*\{\s*chr|String\.fromCharCode|fromhex|unhexlify|\.reverse\(\)|\breverse\b|\bpack\s*\(|strrev|hex2bin|str_rot13|rot_?13|codecs\.decode|bytes\s*\(\s*\[/;
 /** Any way out of the machine: sockets, DNS lookups, HTTP clients. */
 const NETWORK_ANY =
   /\b(socket|TCPSocket|UDPSocket|IO::Socket|fsockopen|urlopen|urllib|http\.client|requests\.|httpx|fetch\s*\(|axios|LWP|HTTP::Tiny|Net::HTTP|open-uri|curl_exec)|require\s*\(\s*['"`](?:node:)?(net|dgram|dns|tls|https?)['"`]|\bdns\.|\bnet\.|\bdgram\./;

@@ -1,4 +1,4 @@
-import { type CommandRule, finding, operands } from './rule.js';
+import { type CommandRule, type Finding, finding, operands } from './rule.js';
 
 /** `program subcommand...` prefixes that publish to a public registry or change what is published. */
 const PUBLISHING: readonly (readonly string[])[] = [
@@ -79,8 +79,33 @@ const OPTIONS_WITH_VALUE = new Set([
   '--manifest-path',
 ]);
 
+const PACKAGE_MANAGERS = /^(npm|pnpm|yarn|bun|pip[\d.]*|uv|poetry|pipenv|gem|cargo)$/;
+/** Settings that send every later install to another registry: installs run that registry's code. */
+const REGISTRY_KEY = /(^|[.:])(registry|index-url|extra-index-url|npmRegistryServer|index)$/i;
+
+/**
+ * Pointing the package manager at another registry for good (`npm config set registry URL`) makes
+ * every later install run code from there: HIGH. One install from a named index (PyTorch's wheels)
+ * is ordinary enough: MEDIUM, so a person can see it without being asked.
+ */
+function registryFindings(view: Parameters<CommandRule>[0]): Finding[] {
+  if (!PACKAGE_MANAGERS.test(view.name)) return [];
+  const words = operands(view.args);
+  const configIndex = words.indexOf('config');
+  if (configIndex >= 0 && words[configIndex + 1] === 'set' && REGISTRY_KEY.test(words[configIndex + 2] ?? ''))
+    return [finding('package-registry-redirect', 'HIGH', view.command.raw)];
+  if (view.args.some((a) => /^(--registry|--index-url|--extra-index-url|-i|--index)(=|$)/.test(a)))
+    return [finding('package-registry-redirect', 'MEDIUM', view.command.raw)];
+  return [];
+}
+
 /** Publishing a package or image: irreversible, public, and outside the PR the run is meant to open. */
-export const packagePublishRule: CommandRule = (view) => {
+export const packagePublishRule: CommandRule = (view, context) => [
+  ...registryFindings(view),
+  ...publishFindings(view, context),
+];
+
+const publishFindings: CommandRule = (view) => {
   const words = [view.name, ...operands(view.args, OPTIONS_WITH_VALUE)];
   for (const prefix of PUBLISHING) {
     if (prefix.every((part, index) => words[index] === part))

@@ -28,7 +28,11 @@ export function writtenScriptFindings(view: CommandView, runsCode: boolean, cont
     if (written.origin === 'download') findings.push(finding('download-exec', 'HIGH', view.command.raw));
     if (written.origin === 'decoded') findings.push(finding('obfuscated-exec', 'HIGH', view.command.raw));
     if (written.text !== undefined) {
-      const shell = isShell(view.name) || candidate === view.words[0]?.value;
+      const shell =
+        isShell(view.name) ||
+        view.name === 'source' ||
+        view.name === '.' ||
+        candidate === view.words[0]?.value;
       findings.push(
         ...(shell ? context.rateEmbedded(written.text) : context.rateCode(written.text, view.name)),
       );

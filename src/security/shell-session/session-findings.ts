@@ -1,7 +1,15 @@
 import { type Finding, finding } from '../rules/rule.js';
+import { programName } from '../shell/command-views.js';
+import { isShell } from '../shell/interpreters.js';
 import { parseShell } from '../shell/parse-shell.js';
 import type { ShellCommand, ShellWord } from '../shell/shell-ir.js';
-import { deriveShellSession, EMPTY_SHELL_SESSION, type ShellSession } from './shell-session.js';
+import {
+  definitionsOf,
+  EMPTY_SHELL_SESSION,
+  HOOK_VARIABLES,
+  type ShellSession,
+  sessionPath,
+} from './shell-session.js';
 
 /** Rates a script on its own, as `rateShellCommand` does (passed in: this module sits below it). */
 export type RateScript = (script: string) => readonly Finding[];
@@ -27,7 +35,7 @@ export function sessionFindings(
   rate: RateScript,
 ): Finding[] {
   const own = MAY_DEFINE.test(command)
-    ? deriveShellSession([command], session.cwd === '' ? workspaceRoot : session.cwd)
+    ? definitionsOf(command, session.cwd === '' ? workspaceRoot : session.cwd)
     : EMPTY_SHELL_SESSION;
   const scope = new SessionScope(session, workspaceRoot, rate, {
     aliases: new Map([...session.aliases, ...own.aliases]),
@@ -47,6 +55,7 @@ export function sessionFindings(
   }
   if (scope.hasDefinitions) findings.push(...scope.expandCalls(command, 0, new Set()));
   findings.push(...scope.inheritedEnvironment(command));
+  if (session.files.size > 0) findings.push(...scope.writtenScripts(command));
   return findings;
 }
 
@@ -135,6 +144,27 @@ class SessionScope {
     return findings;
   }
 
+  /** `bash f`, `source f`, `./f` of a file the session wrote: rated as the text it wrote there. */
+  writtenScripts(script: string): Finding[] {
+    const findings: Finding[] = [];
+    for (const command of this.commandsOf(script)) {
+      const [nameWord, ...args] = command.words;
+      if (nameWord === undefined) continue;
+      const name = nameWord.value;
+      const runs =
+        name === 'source' || name === '.' || isShell(programName(name))
+          ? args.find((a) => !a.value.startsWith('-'))?.value
+          : name.includes('/')
+            ? name
+            : undefined;
+      if (runs === undefined) continue;
+      const text = this.session.files.get(sessionPath(runs, command.cwd));
+      if (text === undefined) continue;
+      findings.push(...explained('session-script', `${command.raw} → ${text}`, this.rate(text)));
+    }
+    return findings;
+  }
+
   /** Exported variables reach every program the command starts: `LD_PRELOAD`, `GIT_SSH_COMMAND`... */
   inheritedEnvironment(script: string): Finding[] {
     const prefix = [...this.session.exported]
@@ -170,7 +200,9 @@ function explained(rule: string, match: string, inner: readonly Finding[]): Find
 function renderPreamble(session: ShellSession, workspaceRoot: string): string {
   const parts: string[] = [];
   if (session.cwd !== '' && session.cwd !== workspaceRoot) parts.push(changeDirectory(session.cwd));
-  for (const [name, raw] of session.variables) parts.push(`${name}=${raw}`);
+  // Hook variables are rated as the hooks they are (`session.hooks`); declared again here, their value
+  // (rated as code since it is one) would land in the baseline and hide the hook's own findings.
+  for (const [name, raw] of session.variables) if (!HOOK_VARIABLES.has(name)) parts.push(`${name}=${raw}`);
   return parts.filter((part) => parseShell(part, workspaceRoot).ok).join('\n');
 }
 

@@ -231,20 +231,28 @@ function editorCode({ args }: CommandView): EmbeddedCode[] {
     ...optionValues(args, '-c', '--cmd'),
     ...args.filter((a) => a.startsWith('+') && a.length > 1 && !/^\+\d+$/.test(a)).map((a) => a.slice(1)),
   ];
-  return commands.flatMap((command) =>
-    command.split('|').flatMap((part) => {
+  return commands.flatMap((command) => {
+    const found: EmbeddedCode[] = [];
+    // `!` takes the rest of the line, `|` included; before it, `|` separates ex commands.
+    for (const part of command.split('|')) {
       const bang =
-        /^\s*:*\s*(?:silent!?\s+|exe(?:cute)?\s+)?(?:\d*,?\d*\s*)?(?:r(?:ead)?\s*|w(?:rite)?\s*)?!(.*)$/.exec(
+        /^\s*:*\s*(?:silent!?\s+|exe(?:cute)?\s+)?(?:\d*,?\d*\s*)?(?:r(?:ead)?\s*|w(?:rite)?\s*)?!/.exec(
           part,
         );
-      if (bang !== null) return [shell(bang[1] ?? '')];
-      return /\b(system|systemlist|py3?|python3?|pyx|lua|perl|ruby|terminal|term|source|so|call|exe(cute)?)\b/.test(
-        part,
+      if (bang !== null) {
+        const start = command.indexOf(part) + bang[0].length;
+        found.push(shell(command.slice(start)));
+        break;
+      }
+      if (
+        /\b(system|systemlist|py3?|python3?|pyx|lua|perl|ruby|terminal|term|source|so|call|exe(cute)?)\b/.test(
+          part,
+        )
       )
-        ? [{ kind: 'opaque' as const, why: `vim: ${part}` }]
-        : [];
-    }),
-  );
+        found.push({ kind: 'opaque', why: `vim: ${part}` });
+    }
+    return found;
+  });
 }
 
 /**

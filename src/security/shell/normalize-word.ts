@@ -1,4 +1,4 @@
-import { CONTROL, INVISIBLE } from '../sanitize-untrusted-text.js';
+import { stripInvisibleCharacters } from '../markdown/invisible-characters.js';
 
 /**
  * What a word says once characters that hide or disguise text are gone: zero-width, bidi, tag and
@@ -7,6 +7,6 @@ import { CONTROL, INVISIBLE } from '../sanitize-untrusted-text.js';
  */
 export function normalizeWord(text: string): { readonly value: string; readonly changed: boolean } {
   // Tabs and newlines are ordinary inside arguments (a commit message), so only the others go.
-  const value = text.replace(INVISIBLE, '').replace(CONTROL, '').normalize('NFKC');
+  const value = stripInvisibleCharacters(text).normalize('NFKC');
   return { value, changed: value !== text };
 }

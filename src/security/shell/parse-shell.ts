@@ -27,8 +27,9 @@ const MAX_LOOP_WORDS = 16;
 
 /**
  * A brace expansion in command position (`{rm,-rf,~}`) reads to tree-sitter as an unclosed `{ ...; }`
- * group. Bash expands it; so do we, by prefixing an empty quoted string (`''{rm,-rf,~}`), which bash
- * expands to the same words and tree-sitter reads as a word.
+ * group. Bash expands it; so do we, by escaping the brace (`\{rm,-rf,~}`), which tree-sitter reads as
+ * a word. Quote removal does not keep track of escapes, so the evaluator still expands it, as bash
+ * would have the brace as written.
  */
 const COMMAND_POSITION_BRACES = /(^|[;&|(\n]\s*|\s)\{(?=[^\s{}'"]*,[^\s{}]*\})/g;
 
@@ -89,7 +90,7 @@ function failed(st: WalkState, error: string, fragment: string): ParsedScript {
 }
 
 function reparseCommandBraces(source: string, tree: Tree): Tree {
-  const rewritten = source.replace(COMMAND_POSITION_BRACES, "$1''{");
+  const rewritten = source.replace(COMMAND_POSITION_BRACES, '$1\\{');
   if (rewritten === source) return tree;
   const second = parser.parse(rewritten);
   if (second === null || second.rootNode.hasError) {
@@ -311,6 +312,9 @@ function buildCommand(node: Node, st: WalkState): ShellCommand[] {
     }
   }
   if (declaration || node.type === 'unset_command') words.unshift(literal(node.child(0)?.text ?? ''));
+  // `declare -n r=cmd` makes `r` a name for another variable: its value is whatever that one holds later.
+  if (declaration && words.some((w) => /^-[a-zA-Z]*n/.test(w.value)))
+    for (const { name } of assignments) setVariable(st, name, { kind: 'ambiguous' });
   const command = emit(st, { raw: node.text, words, assignments, redirects });
   trackDirectoryChange(command, st);
   // A redirected command is tracked once its redirects are known (`read x <<< ...`).

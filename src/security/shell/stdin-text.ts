@@ -52,6 +52,9 @@ export function outputText(command: ShellCommand, depth = 0): string | undefined
       const input = stdinText(command, depth)?.replace(/[^0-9a-fA-F]/g, '');
       return input === undefined ? undefined : Buffer.from(input, 'hex').toString('utf8');
     }
+    // `$(pwd)` is the directory the script is in, when `cd` earlier left it known.
+    case 'pwd':
+      return command.cwd === '?' ? undefined : command.cwd;
     case 'rev':
       return stdinText(command, depth)
         ?.split('\n')

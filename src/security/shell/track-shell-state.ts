@@ -1,6 +1,7 @@
+import { expandFields } from './expand-fields.js';
 import type { ShellCommand, ShellWord } from './shell-ir.js';
 import { outputText } from './stdin-text.js';
-import { literal, setVariable, type WalkState } from './walk-state.js';
+import { fieldSeparators, literal, setVariable, type WalkState } from './walk-state.js';
 
 /**
  * Builtins that set variables or positional parameters in ways an assignment does not show:
@@ -68,23 +69,28 @@ function trackRead(command: ShellCommand, builtin: string, args: readonly ShellW
   }
   if (builtin !== 'read') arrayName = names.pop() ?? 'MAPFILE';
   const body = command.redirects.find((r) => r.body !== undefined)?.body;
-  const known = body !== undefined && command.pipedFrom.length === 0;
+  // `IFS=_ read -ra a` splits on `_` for this read only.
+  const prefix = command.assignments.find((a) => a.name === 'IFS')?.value;
+  const ifs = prefix === undefined ? fieldSeparators(st) : prefix.dynamic ? undefined : prefix.value;
+  const known = body !== undefined && command.pipedFrom.length === 0 && ifs !== undefined;
+  const split = (line: string): string[] => [
+    ...expandFields([{ text: line, mode: 'split' }], ifs ?? ' \t\n').fields,
+  ];
   if (arrayName !== undefined) {
     const elements =
-      builtin === 'read'
-        ? (body?.split('\n')[0] ?? '').split(/[ \t]+/).filter((w) => w !== '')
-        : (body ?? '').replace(/\n$/, '').split('\n');
+      builtin === 'read' ? split(body?.split('\n')[0] ?? '') : (body ?? '').replace(/\n$/, '').split('\n');
     setVariable(
       st,
       arrayName,
       known ? { kind: 'array', elements: elements.map(literal) } : { kind: 'ambiguous' },
     );
   }
-  // `read a b` gives each name a word and the last one the rest of the line.
+  // `read a b` gives each name a field and the last one the rest of the line.
   const line = (body?.split('\n')[0] ?? '').trim();
-  const words = line.split(/[ \t]+/);
+  const words = split(line);
+  const separator = (ifs ?? ' ')[0] ?? ' ';
   names.forEach((variable, index) => {
-    const value = index === names.length - 1 ? words.slice(index).join(' ') : (words[index] ?? '');
+    const value = index === names.length - 1 ? words.slice(index).join(separator) : (words[index] ?? '');
     setVariable(st, variable, known ? scalar(value) : { kind: 'ambiguous' });
   });
   if (builtin === 'read' && names.length === 0 && arrayName === undefined)

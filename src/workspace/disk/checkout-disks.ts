@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
+import { mkdir, rename, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
   formatVolume,
@@ -103,11 +103,8 @@ export const DIRECTORY_DISKS: CheckoutDisks = {
     return existsSync(dir);
   },
   async close() {},
-  async remove(dir) {
-    // A worker that once ran in filesystem mode may have left a volume here: it goes too.
-    await removeVolume(dir);
-    await rm(dir, { recursive: true, force: true });
-  },
+  // A worker that once ran in filesystem mode may have left a volume here: it goes too.
+  remove: removeVolume,
   async stash(dir, spare) {
     await rename(dir, spare);
   },

@@ -20,6 +20,11 @@ export interface ContainerConfigInput {
   dns?: SandboxDns;
   /** Epoch ms: the container's own init stops it then, even if the worker is gone. */
   deadline: number;
+  /**
+   * The largest file a process may write (RLIMIT_FSIZE), where the checkout is no filesystem of its
+   * own: one big file stops at the disk limit at once, not at the watchdog's next measurement.
+   */
+  maxFileBytes?: number;
 }
 
 export const SANDBOX_HOME = '/home/agent';
@@ -83,7 +88,12 @@ export function buildContainerConfig(input: ContainerConfigInput): ContainerCrea
       MemorySwap: limits.memoryBytes,
       NanoCpus: Math.round(limits.cpus * 1e9),
       PidsLimit: limits.pids,
-      Ulimits: [{ Name: 'nofile', Soft: limits.openFiles, Hard: limits.openFiles }],
+      Ulimits: [
+        { Name: 'nofile', Soft: limits.openFiles, Hard: limits.openFiles },
+        ...(input.maxFileBytes === undefined
+          ? []
+          : [{ Name: 'fsize', Soft: input.maxFileBytes, Hard: input.maxFileBytes }]),
+      ],
       IpcMode: 'private',
       // Nothing useful is printed by `sleep`; no log file grows on the host.
       LogConfig: { Type: 'none', Config: {} },

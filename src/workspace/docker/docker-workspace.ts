@@ -36,6 +36,8 @@ export interface DockerWorkspaceOptions {
   env?: Readonly<Record<string, string>>;
   /** Cancels the run: the container is removed as soon as it fires. */
   signal?: AbortSignal;
+  /** RLIMIT_FSIZE in the container (see `ContainerConfigInput.maxFileBytes`). */
+  maxFileBytes?: number;
   /** Tuning of the persistent shell (tests use a short soft timeout). */
   shell?: Omit<ShellSessionOptions, 'spawn' | 'initialCwd'>;
 }
@@ -81,6 +83,7 @@ export async function createDockerWorkspace(options: DockerWorkspaceOptions): Pr
     network,
     dns,
     deadline: Date.now() + limits.runTimeoutMs + DEADLINE_BACKSTOP_MS,
+    ...(options.maxFileBytes === undefined ? {} : { maxFileBytes: options.maxFileBytes }),
   });
   let container: Dockerode.Container;
   try {

@@ -1,11 +1,5 @@
 import { lookup } from 'node:dns/promises';
-import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  request,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { connect, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
@@ -13,11 +7,14 @@ import {
   decideEgress,
   type EgressDecision,
   type EgressTarget,
+  isReadOnlyRegistry,
   type Resolver,
 } from './egress-rules.js';
 import type { AllowlistPolicy } from './network-policy.js';
 import { parseConnectTarget, parseForwardTarget } from './parse-egress-target.js';
-import { collectClientHello, judgeTunnelHello, type TunnelRefusal } from './tunnel-hello.js';
+import { answer, answerRaw, endToEnd } from './proxy-answers.js';
+import { parseGatewayRequest, readOnlyRegistryBody, serveRegistryGateway } from './registry-gateway.js';
+import { collectClientHello, judgeTunnelHello, refuseTunnel } from './tunnel-hello.js';
 
 /** The part of a pino logger the proxy uses; a pino `Logger` fits as is. */
 export interface EgressLogger {
@@ -39,6 +36,8 @@ export interface EgressProxyOptions {
   connectTimeoutMs?: number;
   /** A tunnel or forwarded request idle this long is closed. */
   idleTimeoutMs?: number;
+  /** CA the registry gateway trusts besides the system's (tests' self-signed registries). */
+  upstreamCa?: string;
   /** Time for a client to send its request headers, and a tunnel's TLS ClientHello. */
   headersTimeoutMs?: number;
 }
@@ -54,28 +53,6 @@ export interface EgressProxy {
 const systemResolver: Resolver = async (hostname) =>
   (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
 
-// Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are never forwarded.
-const HOP_BY_HOP = new Set([
-  'connection',
-  'proxy-connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
-
-function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  const named = String(headers.connection ?? '')
-    .split(',')
-    .map((token) => token.trim().toLowerCase());
-  return Object.fromEntries(
-    Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name) && !named.includes(name)),
-  );
-}
-
 function refusalBody(decision: Extract<EgressDecision, { allowed: false }>): string {
   return (
     `handsbot egress proxy refused ${decision.target.host}:${decision.target.port}: ${decision.detail}.\n` +
@@ -88,49 +65,10 @@ function statusOf(decision: Extract<EgressDecision, { allowed: false }>): number
   return decision.reason === 'unresolvable' ? 502 : 403;
 }
 
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  403: 'Forbidden',
-  501: 'Not Implemented',
-  502: 'Bad Gateway',
-};
-
-/** A complete response on a raw socket, for CONNECT and upgrade requests that have no ServerResponse. */
-function answerRaw(socket: Duplex, status: number, body: string): void {
-  if (socket.destroyed) return;
-  // Drain whatever else the client sends so the socket can finish closing.
-  socket.resume();
-  socket.end(
-    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\ncontent-type: text/plain; charset=utf-8\r\n` +
-      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
-}
-
 /** The Host header as a target, 'absent' when not sent, undefined when unreadable. */
 function hostHeaderTarget(header: string | undefined): EgressTarget | 'absent' | undefined {
   if (header === undefined) return 'absent';
   return parseForwardTarget(`http://${header}/`)?.target;
-}
-
-/**
- * Ends a tunnel whose first bytes were refused, in a form its client reads: a TLS alert
- * (unrecognized_name) for a hello naming another server, an HTTP answer for plain bytes.
- */
-function refuseTunnel(client: Duplex, reason: TunnelRefusal, message: string): void {
-  if (reason === 'not-tls') {
-    answerRaw(client, 403, message);
-    return;
-  }
-  client.resume();
-  client.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x70]));
-}
-
-function answer(res: ServerResponse, status: number, body: string): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(body);
 }
 
 /**
@@ -202,6 +140,16 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       answerRaw(client, statusOf(decision), refusalBody(decision));
       return;
     }
+    // Inside a tunnel the method is invisible: a registry that takes uploads is read through the
+    // gateway instead, which sees every request.
+    if (isReadOnlyRegistry(rules, target.host)) {
+      logger.warn(
+        { method: 'CONNECT', host: target.host, port: target.port, reason: 'registry-read-only' },
+        'egress refused',
+      );
+      answerRaw(client, 403, readOnlyRegistryBody(target.host, 'CONNECT'));
+      return;
+    }
     if (client.destroyed) return;
     dial(
       decision.address,
@@ -249,6 +197,15 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse) {
+    const gateway = parseGatewayRequest(req.url);
+    if (gateway !== undefined) {
+      await serveRegistryGateway(req, res, gateway, {
+        decide,
+        connectTimeoutMs,
+        ...(options.upstreamCa === undefined ? {} : { upstreamCa: options.upstreamCa }),
+      });
+      return;
+    }
     const parsed = parseForwardTarget(req.url);
     if (parsed === undefined) {
       answer(res, 400, 'handsbot egress proxy: send absolute http:// URLs, or CONNECT for https\n');
@@ -278,7 +235,16 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       );
       return;
     }
-    const decision = await decide(req.method ?? 'GET', target);
+    const method = req.method ?? 'GET';
+    if (isReadOnlyRegistry(rules, target.host) && method !== 'GET' && method !== 'HEAD') {
+      logger.warn(
+        { method, host: target.host, port: target.port, reason: 'registry-read-only' },
+        'egress refused',
+      );
+      answer(res, 403, readOnlyRegistryBody(target.host, method));
+      return;
+    }
+    const decision = await decide(method, target);
     if (!decision.allowed) {
       answer(res, statusOf(decision), refusalBody(decision));
       return;

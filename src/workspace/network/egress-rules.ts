@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import { type AllowlistPolicy, allowlistRules } from './network-policy.js';
+import { type AllowlistPolicy, allowlistRules, UPLOAD_REGISTRY_HOSTS } from './network-policy.js';
 
 /** Resolves a host name to every address it has. Injected so tests never touch real DNS. */
 export type Resolver = (hostname: string) => Promise<readonly string[]>;
@@ -11,6 +11,8 @@ export interface EgressRules {
   /** Addresses and CIDRs the policy lists: the only way to a non-public destination. */
   readonly addresses: BlockList;
   readonly ports: ReadonlySet<number>;
+  /** Registry hosts that take uploads and are read-only here; empty when the policy allows uploads. */
+  readonly readOnlyRegistries: ReadonlySet<string>;
 }
 
 /** Where a client asked to go: host normalised (lower case, no trailing dot, IPv6 without brackets). */
@@ -107,12 +109,23 @@ export function compileEgressRules(policy: AllowlistPolicy): EgressRules {
         break;
     }
   }
-  return { names, suffixes, addresses, ports: new Set(policy.ports) };
+  return {
+    names,
+    suffixes,
+    addresses,
+    ports: new Set(policy.ports),
+    readOnlyRegistries: new Set(policy.registryUploads ? [] : UPLOAD_REGISTRY_HOSTS),
+  };
 }
 
 /** Exact name, or a `*.` pattern matching a strict subdomain (`*.example.com` is not `example.com`). */
 export function nameIsListed(rules: EgressRules, host: string): boolean {
   return rules.names.has(host) || rules.suffixes.some((suffix) => host.endsWith(`.${suffix}`));
+}
+
+/** A registry host that takes uploads, while the policy does not allow them. */
+export function isReadOnlyRegistry(rules: EgressRules, host: string): boolean {
+  return rules.readOnlyRegistries.has(host);
 }
 
 function addressIsListed(rules: EgressRules, address: string): boolean {

@@ -23,6 +23,7 @@ export {
   type NetworkPolicy,
   type NetworkPolicyInput,
   networkPolicySchema,
+  UPLOAD_REGISTRY_HOSTS,
 } from './network-policy.js';
 export {
   type Iptables,
@@ -36,8 +37,10 @@ export {
   type ProvisionedEgress,
   provisionEgress,
   proxyEnv,
+  registryEnv,
 } from './provision-egress.js';
 export { type ReapEgressOptions, reapEgress } from './reap-egress.js';
+export { REGISTRY_GATEWAY_PATH, registryGatewayUrl } from './registry-gateway.js';
 export {
   assertSandboxDnsContained,
   engineForwardsInternalDns,

@@ -35,6 +35,27 @@ export const DEFAULT_REGISTRY_HOSTS: readonly string[] = Object.freeze([
   'api.nuget.org',
 ]);
 
+/**
+ * Registry hosts that take uploads on the same host that serves reads (`npm publish`,
+ * `cargo publish`, `gem push`, `twine upload`, `docker push`, …). Unless a repository sets
+ * `registryUploads`, a sandbox reaches them only through the proxy's read-only registry gateway
+ * (GET and HEAD, forwarded over TLS by the worker), never through a CONNECT tunnel whose methods the
+ * proxy cannot see. Download-only hosts (files.pythonhosted.org, static.crates.io, …) are not here.
+ */
+export const UPLOAD_REGISTRY_HOSTS: readonly string[] = Object.freeze([
+  'registry.npmjs.org',
+  'registry.yarnpkg.com',
+  'upload.pypi.org',
+  'test.pypi.org',
+  'crates.io',
+  'rubygems.org',
+  'plugins.gradle.org',
+  'www.nuget.org',
+  'registry-1.docker.io',
+  'ghcr.io',
+  'quay.io',
+]);
+
 /** Ports an allowlisted host may be reached on unless the policy names others. */
 export const DEFAULT_EGRESS_PORTS: readonly number[] = Object.freeze([80, 443]);
 
@@ -132,6 +153,13 @@ export const networkPolicySchema = z.discriminatedUnion('mode', [
         .boolean()
         .default(true)
         .describe('Also allow the public package registries (npm, PyPI, Debian, Go, crates.io, …)'),
+      registryUploads: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Let the sandbox upload to package registries (npm publish, cargo publish, gem push, ' +
+            'twine upload, docker push). Off: registries that take uploads are read-only.',
+        ),
       ports: z
         .array(portSchema)
         .min(1)

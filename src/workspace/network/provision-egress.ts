@@ -3,8 +3,8 @@ import type Dockerode from 'dockerode';
 import { dockerStatus, EGRESS_LABELS } from './egress-labels.js';
 import { type EgressLogger, type EgressProxy, startEgressProxy } from './egress-proxy.js';
 import { RELAY_PORT, startEgressRelay } from './egress-relay.js';
-import type { Resolver } from './egress-rules.js';
-import type { NetworkPolicy } from './network-policy.js';
+import { compileEgressRules, isReadOnlyRegistry, nameIsListed, type Resolver } from './egress-rules.js';
+import type { AllowlistPolicy, NetworkPolicy } from './network-policy.js';
 import {
   hostResolvers,
   type Iptables,
@@ -12,6 +12,7 @@ import {
   OPEN_BRIDGE_PREFIX,
   removeOpenFirewall,
 } from './open-egress-firewall.js';
+import { registryGatewayUrl } from './registry-gateway.js';
 import type { SandboxDns } from './sandbox-dns.js';
 
 export const DEFAULT_EGRESS_BRIDGE = 'handsbot-egress';
@@ -38,6 +39,8 @@ export interface ProvisionEgressOptions {
   iptables?: Iptables;
   /** The host's resolv.conf, whose resolvers an `open` sandbox's DNS is forwarded to. */
   resolvConfPath?: string;
+  /** CA the registry gateway trusts besides the system's (tests' self-signed registries). */
+  upstreamCa?: string;
 }
 
 /** What the sandbox container needs: where it is attached and the environment it gets. */
@@ -135,6 +138,7 @@ export async function provisionEgress(
           policy,
           logger,
           host: options.proxyListenHost ?? bridge.gateway,
+          ...(options.upstreamCa === undefined ? {} : { upstreamCa: options.upstreamCa }),
           ...(options.resolve === undefined ? {} : { resolve: options.resolve }),
         });
         await docker.createNetwork({
@@ -160,7 +164,8 @@ export async function provisionEgress(
           { runId, network: name, relay: started.address, proxy: proxy.url },
           'egress allowlist ready',
         );
-        return { mode: 'allowlist', networkMode: name, dns: 'closed', env: proxyEnv(url), release };
+        const env = { ...proxyEnv(url), ...registryEnv(url, policy) };
+        return { mode: 'allowlist', networkMode: name, dns: 'closed', env, release };
       } catch (error) {
         await release();
         throw error;
@@ -169,9 +174,12 @@ export async function provisionEgress(
   }
 }
 
-/** Both spellings: curl and Go read the lower-case ones first, npm and pip the upper-case ones. */
+/**
+ * Both spellings: curl and Go read the lower-case ones first, npm and pip the upper-case ones. The
+ * relay itself is reached directly: it is where the registry gateway answers.
+ */
 export function proxyEnv(url: string): Record<string, string> {
-  const noProxy = 'localhost,127.0.0.1,::1';
+  const noProxy = `localhost,127.0.0.1,::1,${new URL(url).hostname}`;
   return {
     HTTP_PROXY: url,
     HTTPS_PROXY: url,
@@ -180,6 +188,19 @@ export function proxyEnv(url: string): Record<string, string> {
     NO_PROXY: noProxy,
     no_proxy: noProxy,
   };
+}
+
+/**
+ * Points package managers at the read-only registry gateway for registries that would otherwise be
+ * refused (they take uploads): npm, pnpm and both yarns read the npm registry from these. Nothing
+ * when the policy allows uploads (tunnels to the registries stay open) or does not allow npm.
+ */
+export function registryEnv(url: string, policy: AllowlistPolicy): Record<string, string> {
+  const rules = compileEgressRules(policy);
+  const npm = 'registry.npmjs.org';
+  if (!isReadOnlyRegistry(rules, npm) || !nameIsListed(rules, npm)) return {};
+  const gateway = registryGatewayUrl(url, npm);
+  return { npm_config_registry: gateway, YARN_REGISTRY: gateway, YARN_NPM_REGISTRY_SERVER: gateway };
 }
 
 /**

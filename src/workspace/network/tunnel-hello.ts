@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { EgressTarget } from './egress-rules.js';
 import { normaliseHostName } from './network-policy.js';
+import { answerRaw } from './proxy-answers.js';
 import { type ClientHelloRead, readClientHello } from './read-client-hello.js';
 
 export type TunnelRefusal = 'not-tls' | 'server-name-mismatch' | 'encrypted-client-hello';
@@ -81,4 +82,17 @@ export function collectClientHello(
     // The early bytes may have held the whole hello; resuming then would lose what follows.
     if (!done) client.resume();
   });
+}
+
+/**
+ * Ends a tunnel whose first bytes were refused, in a form its client reads: a TLS alert
+ * (unrecognized_name) for a hello naming another server, an HTTP answer for plain bytes.
+ */
+export function refuseTunnel(client: Duplex, reason: TunnelRefusal, message: string): void {
+  if (reason === 'not-tls') {
+    answerRaw(client, 403, message);
+    return;
+  }
+  client.resume();
+  client.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x70]));
 }

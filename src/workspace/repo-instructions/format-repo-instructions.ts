@@ -1,4 +1,4 @@
-import { quoteUntrusted } from '../../security/sanitize-untrusted-text.js';
+import { quoteUntrusted } from '../../security/markdown/sanitize-untrusted-text.js';
 import type { RepoInstruction } from './read-repo-instructions.js';
 
 /**

@@ -42,6 +42,7 @@ describe('GitHub App configuration', () => {
       webhookProxyUrl: null,
       baseUrl: 'https://api.github.com',
       gheHost: null,
+      webHost: 'github.com',
       org: null,
       triggerLabel: 'openhands',
     });
@@ -55,6 +56,8 @@ describe('GitHub App configuration', () => {
       HANDSBOT_TRIGGER_LABEL: 'fix-me',
     });
     expect(config.githubApp.baseUrl).toBe('https://github.example.com/api/v3');
+    // The one host agent-written links and images may point at.
+    expect(config.githubApp.webHost).toBe('github.example.com');
     expect(config.githubApp.triggerLabel).toBe('fix-me');
     expect(config.secrets).toEqual(expect.arrayContaining([privateKey, 'shh']));
   });

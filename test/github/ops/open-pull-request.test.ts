@@ -28,6 +28,7 @@ const bodyInput = {
   costUsd: 0.4321,
   steps: 17,
   runId: 'run-1',
+  allowedHosts: ['github.com'],
 };
 
 const options = {

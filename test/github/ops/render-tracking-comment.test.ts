@@ -4,7 +4,7 @@ import { renderTrackingComment } from '../../../src/github/ops/tracking-comment/
 import { PLANTED_TOKEN, redact } from '../support/github-test-kit.js';
 import { action, llm, observation, runLog, runStarted } from '../support/run-events.js';
 
-const OPTIONS = { runId: 'run-1', targetKey: '42:12', redact };
+const OPTIONS = { runId: 'run-1', targetKey: '42:12', redact, allowedHosts: ['github.com'] };
 
 function busyRun() {
   const { events, add } = runLog();

@@ -59,6 +59,7 @@ describe('replyToReviewThreads', () => {
       ],
       redact,
       botLogin: BOT_LOGIN,
+      allowedHosts: ['github.com'],
     });
     expect(result).toEqual({ posted: [71], alreadyAnswered: [70] });
     expect(posted).toEqual([
@@ -86,6 +87,7 @@ describe('replyToReviewThreads', () => {
       repo: REPO,
       pullNumber: 30,
       runId: 'run-2',
+      allowedHosts: ['github.com'],
       replies: [{ commentId: 70, text: 'Added the null check.' }],
       redact,
       botLogin: BOT_LOGIN,

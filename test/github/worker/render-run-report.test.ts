@@ -11,6 +11,7 @@ const options = {
   fromFork: false,
   number: 7,
   decisionTimeoutMinutes: 60,
+  allowedHosts: ['github.com'],
 };
 
 function report(overrides: Partial<RunReport>): RunReport {

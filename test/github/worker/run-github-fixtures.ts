@@ -87,6 +87,7 @@ export function adapter(
     config: {
       botLogin: BOT_LOGIN,
       defaults: options.defaults ?? { triggerLabel: 'openhands' },
+      allowedHosts: ['github.com'],
       runUrl: (runId) => `https://handsbot.example/runs/${runId}`,
       minEditIntervalMs: 10_000,
       ...(options.scheduler ? { scheduler: options.scheduler } : {}),

@@ -17,7 +17,7 @@ import {
   measureDiskUsage,
   reapCheckoutDisks,
 } from '../../../src/workspace/disk/index.js';
-import { MirrorCache, pushBranch } from '../../../src/workspace/git/index.js';
+import { listMirrors, MirrorCache, pushBranch } from '../../../src/workspace/git/index.js';
 import { waitFor } from '../../jobs/support.js';
 import {
   connectTestDocker,
@@ -136,9 +136,13 @@ describe('a checkout on a filesystem of its own', () => {
       expect(Number(mounted.output.trim().split(/\s+/)[1])).toBeLessThanOrEqual(LIMIT);
 
       await prepared.workspace.exec("sed -i 's/a - b/a + b/' src/math.js");
-      const filled = await prepared.workspace.exec(
-        'dd if=/dev/urandom of=fill.bin bs=1M count=100 2>&1; echo "exit=$?"; echo more > more.txt',
-      );
+      // Through the agent's own persistent shell, as its terminal tool would.
+      const shell = prepared.workspace.shell();
+      const filled = await shell.run({
+        command: 'dd if=/dev/urandom of=fill.bin bs=1M count=100 2>&1; echo "exit=$?"',
+        isInput: false,
+        timeoutMs: 120_000,
+      });
       expect(filled.output).toContain('No space left on device');
       expect(filled.output).toContain('exit=1');
       // Outside the run's bound, the worker's disk holds no more than the limit (the sparse image).
@@ -153,7 +157,11 @@ describe('a checkout on a filesystem of its own', () => {
       expect(diff).toContain('fill.bin');
 
       // The agent frees space and goes on.
-      const recovered = await prepared.workspace.exec('rm fill.bin && echo more > more.txt && cat more.txt');
+      const recovered = await shell.run({
+        command: 'rm fill.bin && echo more > more.txt && cat more.txt',
+        isInput: false,
+        timeoutMs: 30_000,
+      });
       expect(recovered.exitCode).toBe(0);
       expect(recovered.output).toContain('more');
 
@@ -271,6 +279,30 @@ describe('a checkout on a filesystem of its own', () => {
     });
   });
 
+  it('the reaper detaches a loop device left on a checkout image with nothing mounted from it', async () => {
+    const checkoutsDir = path.join(tmp, 'checkouts');
+    const dir = path.join(checkoutsDir, runId());
+    await mkdir(checkoutsDir, { recursive: true });
+    execFileSync('truncate', ['-s', String(LIMIT), imageOf(dir)]);
+    // A crash between attaching the image and mounting it.
+    const device = execFileSync('losetup', ['--find', '--show', imageOf(dir)])
+      .toString()
+      .trim();
+    expect(await loopsOf(dir)).toEqual([device]);
+
+    const reaped = await reapCheckoutDisks({
+      checkoutsDir,
+      isRunLive: () => false,
+      now: () => Date.now() + 11 * 60_000,
+    });
+    expect(reaped).toEqual([expect.objectContaining({ dir, device, kind: 'detached' })]);
+    await waitFor(async () => (await loopsOf(dir)).length === 0, {
+      timeoutMs: 10_000,
+      what: 'the stray loop device to be detached',
+    });
+    await rm(imageOf(dir));
+  });
+
   it('spare checkouts are filesystems of the limit too, handed over by a rename and a mount', async () => {
     const cache = mirrors(true);
     const first = await provider(cache).prepare({ runId: runId(), data, task, resume: false, signal });
@@ -281,6 +313,10 @@ describe('a checkout on a filesystem of its own', () => {
       .filter((name) => name.startsWith('ready-'));
     // An unmounted image of the limit, named for its kind and size.
     expect(ready).toEqual([expect.stringMatching(new RegExp(`^ready-ext4-${LIMIT}-[0-9a-f-]+$`))]);
+    // The mirror cache counts the sparse image by what it holds, not by its size (the limit).
+    const [mirror] = await listMirrors(path.join(tmp, 'mirrors'));
+    expect(mirror?.bytes).toBeGreaterThan(0);
+    expect(mirror?.bytes).toBeLessThan(LIMIT);
 
     const second = await provider(cache).prepare({ runId: runId(), data, task, resume: false, signal });
     try {

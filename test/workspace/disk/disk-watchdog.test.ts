@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDockerWorkspaceProvider } from '../../../jobs/adapters/docker-workspace-provider.js';
+import { PermanentJobError } from '../../../jobs/job-errors.js';
 import { createRunJobProcessor } from '../../../jobs/process-run-job.js';
 import type { RunGitHub, RunReport, RunTask } from '../../../jobs/run-ports.js';
 import { startRunWorker } from '../../../jobs/run-worker.js';
@@ -13,7 +14,7 @@ import { createFileEventStore } from '../../../src/events/file-event-store.js';
 import { renderRunReport } from '../../../src/github/worker/render-run-report.js';
 import { createRedactor } from '../../../src/security/redactor.js';
 import { MirrorCache } from '../../../src/workspace/git/index.js';
-import { createQueueFixture, quietLogger, runData, waitFor } from '../../jobs/support.js';
+import { aborted, createQueueFixture, quietLogger, runData, waitFor } from '../../jobs/support.js';
 import {
   connectTestDocker,
   listWorkerContainers,
@@ -98,11 +99,56 @@ function recordingGitHub() {
   return { github, reports };
 }
 
+/** A provider whose mirror cache makes plain folders: the bound is the watchdog's. */
+function watchedProvider(watchIntervalMs: number) {
+  return createDockerWorkspaceProvider({
+    docker: docker.docker,
+    image: docker.image,
+    mirrors: new MirrorCache({ cacheDir: path.join(tmp, 'mirrors'), maxBytes: 1e12 }),
+    checkoutsDir: path.join(tmp, 'checkouts'),
+    gitBaseUrl: gitServer.url,
+    installationToken: async () => TOKEN,
+    workerId: worker,
+    networkPolicy: { mode: 'none' },
+    disk: { limitBytes: LIMIT, watchIntervalMs },
+    logger: quietLogger,
+  });
+}
+
 const terminal = (command: string): ScriptedTurn => ({
   toolCalls: [{ name: 'terminal', arguments: { command } }],
 });
 
 describe('the disk watchdog', () => {
+  it('caps any one file at the limit at once, and stops the workspace when the checkout passes it', async () => {
+    const prepared = await watchedProvider(2_000).prepare({
+      runId: `run-${randomBytes(4).toString('hex')}`,
+      data: runData(),
+      task: TASK,
+      resume: false,
+      signal: new AbortController().signal,
+    });
+    try {
+      const big = await prepared.workspace.exec(
+        'head -c 100M /dev/zero > one.bin; echo "exit=$?"; stat -c %s one.bin',
+      );
+      expect(big.output).toContain('exit=153'); // SIGXFSZ: the file hit RLIMIT_FSIZE
+      expect(Number(big.output.trim().split('\n').at(-1))).toBe(LIMIT);
+      const stopped = prepared.stopped;
+      if (!stopped) throw new Error('a watched workspace has a stop signal');
+      await aborted(stopped);
+      expect(stopped.reason).toBeInstanceOf(PermanentJobError);
+      expect((stopped.reason as PermanentJobError).userMessage).toBe(
+        'The run used more than 64 MiB of disk, its limit, and was stopped.',
+      );
+      // The container went with it: nothing more is written.
+      await expect(prepared.workspace.exec('echo alive')).rejects.toThrow();
+    } finally {
+      await prepared.release({ final: true });
+    }
+    expect(await listWorkerContainers(docker.docker, worker)).toEqual([]);
+  });
+
   it('stops a run whose checkout grows past the limit, and the tracking comment says so', async () => {
     llm = await startScriptedLlmServer([
       // Written faster than any measurement, then held: only the watchdog ends this command.
@@ -119,19 +165,7 @@ describe('the disk watchdog', () => {
       HANDSBOT_CONFIRMATION: 'never',
     });
     const checkoutsDir = path.join(tmp, 'checkouts');
-    const workspaces = createDockerWorkspaceProvider({
-      docker: docker.docker,
-      image: docker.image,
-      // Plain folders: the bound is the watchdog's.
-      mirrors: new MirrorCache({ cacheDir: path.join(tmp, 'mirrors'), maxBytes: 1e12 }),
-      checkoutsDir,
-      gitBaseUrl: gitServer.url,
-      installationToken: async () => TOKEN,
-      workerId: worker,
-      networkPolicy: { mode: 'none' },
-      disk: { limitBytes: LIMIT, watchIntervalMs: 200 },
-      logger: quietLogger,
-    });
+    const workspaces = watchedProvider(200);
     const { github, reports } = recordingGitHub();
     const store = createFileEventStore({ dir: path.join(tmp, 'data', 'runs') });
     const processor = createRunJobProcessor({
@@ -167,6 +201,7 @@ describe('the disk watchdog', () => {
     });
     const comment = renderRunReport(report as RunReport, {
       redact: createRedactor({ secrets: [] }),
+      allowedHosts: ['github.com'],
       draft: true,
       fromFork: false,
       number: 5,

@@ -105,10 +105,23 @@ export async function startTargetContainer(
       const tls = { key: process.env.TLS_KEY, cert: process.env.TLS_CERT };
       require('https').createServer(tls, handler).listen(8443, () => console.log('target listening'));
     });`;
+  return startContainer(docker, {
+    image: options.image,
+    network: options.network,
+    script,
+    env: options.tls === undefined ? [] : [`TLS_KEY=${options.tls.key}`, `TLS_CERT=${options.tls.cert}`],
+  });
+}
+
+/** Runs a node script as nobody in a container on `network`; resolves once it prints "target listening". */
+async function startContainer(
+  docker: Dockerode,
+  options: { image: string; network: string; script: string; env: string[] },
+): Promise<{ container: Dockerode.Container; address: string }> {
   const container = await docker.createContainer({
     Image: options.image,
-    Cmd: ['node', '-e', script],
-    Env: options.tls === undefined ? [] : [`TLS_KEY=${options.tls.key}`, `TLS_CERT=${options.tls.cert}`],
+    Cmd: ['node', '-e', options.script],
+    Env: options.env,
     User: '65534:65534',
     Labels: { ...TEST_LABELS },
     HostConfig: { NetworkMode: options.network, CapDrop: ['ALL'] },
@@ -123,6 +136,34 @@ export async function startTargetContainer(
   const address = info.NetworkSettings.Networks[options.network]?.IPAddress;
   if (address === undefined || address === '') throw new Error('target container has no address');
   return { container, address };
+}
+
+/**
+ * An npm registry stand-in: https on 443 with a certificate for registry.npmjs.org, answering the
+ * metadata of one package (`hb-demo`) and printing every request it gets.
+ */
+export async function startRegistryContainer(
+  docker: Dockerode,
+  options: { image: string; network: string; tls: { key: string; cert: string } },
+): Promise<{ container: Dockerode.Container; address: string }> {
+  const script = `
+    const meta = { name: 'hb-demo', 'dist-tags': { latest: '1.0.0' },
+      versions: { '1.0.0': { name: 'hb-demo', version: '1.0.0',
+        dist: { tarball: 'https://registry.npmjs.org/hb-demo/-/hb-demo-1.0.0.tgz' } } } };
+    require('https').createServer({ key: process.env.TLS_KEY, cert: process.env.TLS_CERT }, (q, s) => {
+      console.log(q.method + ' ' + q.url);
+      if (q.method === 'GET' && q.url.startsWith('/hb-demo')) {
+        s.setHeader('content-type', 'application/json');
+        return s.end(JSON.stringify(meta));
+      }
+      s.statusCode = 404; s.end('{}');
+    }).listen(443, () => console.log('target listening'));`;
+  return startContainer(docker, {
+    image: options.image,
+    network: options.network,
+    script,
+    env: [`TLS_KEY=${options.tls.key}`, `TLS_CERT=${options.tls.cert}`],
+  });
 }
 
 /** Removes every container and network these tests labelled. */

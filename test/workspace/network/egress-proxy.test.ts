@@ -22,6 +22,9 @@ import {
 } from './proxy-client.js';
 import { selfSignedCertificate } from './tls-fixture.js';
 
+// The registry stand-in listens on 443 (where the gateway dials) of a loopback address of its own.
+const REGISTRY_ADDRESS = `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.9`;
+
 // Every name the tests use resolves to 127.0.0.1 through this table; nothing reaches real DNS.
 const NAMES: Record<string, string[]> = {
   'allowed.test': ['127.0.0.1'],
@@ -30,6 +33,7 @@ const NAMES: Record<string, string[]> = {
   'wild.test': ['127.0.0.1'],
   'metadata.test': ['169.254.169.254'],
   'mixed.test': ['169.254.169.254', '127.0.0.1'],
+  'registry.npmjs.org': [REGISTRY_ADDRESS],
 };
 
 function tableResolver(calls: string[] = []): Resolver {
@@ -44,6 +48,7 @@ function tableResolver(calls: string[] = []): Resolver {
 
 // One certificate for the https origin, valid for both names the tunnel tests ask for.
 const credentials = selfSignedCertificate(['allowed.test', 'denied.test']);
+const registryCredentials = selfSignedCertificate(['registry.npmjs.org']);
 
 describe('egress proxy', () => {
   let origin: Awaited<ReturnType<typeof startOrigin>>;
@@ -68,13 +73,15 @@ describe('egress proxy', () => {
       maxConnections?: number;
       idleTimeoutMs?: number;
       headersTimeoutMs?: number;
+      registryUploads?: boolean;
     } = {},
   ) {
     const input: NetworkPolicyInput = {
       mode: 'allowlist',
       hosts,
       packageRegistries: false,
-      ports: [origin.port, tlsOrigin.port],
+      registryUploads: extra.registryUploads ?? false,
+      ports: [origin.port, tlsOrigin.port, 443],
     };
     const policy = networkPolicySchema.parse(input);
     if (policy.mode !== 'allowlist') throw new Error('unreachable');
@@ -85,6 +92,7 @@ describe('egress proxy', () => {
       ...(extra.maxConnections === undefined ? {} : { maxConnections: extra.maxConnections }),
       ...(extra.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: extra.idleTimeoutMs }),
       ...(extra.headersTimeoutMs === undefined ? {} : { headersTimeoutMs: extra.headersTimeoutMs }),
+      upstreamCa: registryCredentials.cert,
     });
     proxies.push(proxy);
     return proxy;
@@ -279,6 +287,64 @@ describe('egress proxy', () => {
     const started = Date.now();
     await new Promise((resolve) => first.once('close', resolve));
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  describe('registries that take uploads', () => {
+    let registry: Awaited<ReturnType<typeof startTlsOrigin>>;
+    beforeEach(async () => {
+      registry = await startTlsOrigin(registryCredentials, { host: REGISTRY_ADDRESS, port: 443 });
+    });
+    afterEach(async () => {
+      await registry.close();
+    });
+    const hosts = ['registry.npmjs.org', '127.0.0.0/8'];
+
+    it('are read through the gateway: GET and HEAD go on over TLS, publishing methods are refused', async () => {
+      const logger = recordingLogger();
+      const proxy = await proxyFor(hosts, { logger });
+      const read = await viaProxy(proxy.port, '/registry/registry.npmjs.org/left-pad?write=false');
+      expect(read.status).toBe(200);
+      expect(read.body).toBe(
+        'tls origin saw sni=registry.npmjs.org host=registry.npmjs.org /left-pad?write=false',
+      );
+      expect((await viaProxy(proxy.port, '/registry/registry.npmjs.org/left-pad', {}, 'HEAD')).status).toBe(
+        200,
+      );
+      for (const method of ['PUT', 'POST', 'DELETE', 'PATCH']) {
+        const upload = await viaProxy(proxy.port, '/registry/registry.npmjs.org/left-pad', {}, method);
+        expect(upload.status, method).toBe(405);
+        expect(upload.body, method).toContain('registries are read-only in this sandbox');
+      }
+      expect(registry.seen).toEqual([
+        'GET registry.npmjs.org /left-pad?write=false',
+        'HEAD registry.npmjs.org /left-pad',
+      ]);
+      // The gateway serves registries only, and only those the allowlist allows.
+      expect((await viaProxy(proxy.port, '/registry/allowed.test/x')).status).toBe(403);
+      expect((await viaProxy(proxy.port, '/registry/crates.io/api/v1/crates')).status).toBe(403);
+    });
+
+    it('are refused through CONNECT and for plain-http uploads, unless the policy allows uploads', async () => {
+      const logger = recordingLogger();
+      const proxy = await proxyFor(hosts, { logger });
+      const tunnelled = await tunnel(proxy.port, 'registry.npmjs.org:443');
+      expect(tunnelled.status).toBe(403);
+      expect(tunnelled.body).toContain('registries are read-only');
+      const put = await viaProxy(proxy.port, 'http://registry.npmjs.org:443/left-pad', {}, 'PUT');
+      expect(put.status).toBe(403);
+      expect(logger.records.filter((r) => r.msg === 'egress refused').map((r) => r.fields.reason)).toEqual([
+        'registry-read-only',
+        'registry-read-only',
+      ]);
+      expect(registry.seen).toEqual([]);
+
+      const uploads = await proxyFor(hosts, { registryUploads: true });
+      const reply = await tlsThroughTunnel(uploads.port, 'registry.npmjs.org:443', {
+        servername: 'registry.npmjs.org',
+        ca: registryCredentials.cert,
+      });
+      expect(reply.answer).toContain('tls origin saw sni=registry.npmjs.org');
+    });
   });
 
   it('takes a pino logger as is', () => {

@@ -18,13 +18,14 @@ function allowlist(input: unknown) {
 }
 
 describe('network policy schema', () => {
-  it('accepts none and open, and an allowlist that defaults to the package registries on 80 and 443', () => {
+  it('accepts none and open, and an allowlist that defaults to the package registries, read-only, on 80 and 443', () => {
     expect(networkPolicySchema.parse({ mode: 'none' })).toEqual({ mode: 'none' });
     expect(networkPolicySchema.parse({ mode: 'open' })).toEqual({ mode: 'open' });
     expect(allowlist({ mode: 'allowlist' })).toEqual({
       mode: 'allowlist',
       hosts: [],
       packageRegistries: true,
+      registryUploads: false,
       ports: [80, 443],
     });
     expect(DEFAULT_REGISTRY_HOSTS).toEqual(

@@ -19,6 +19,7 @@ import {
   removeTestObjects,
   runInContainer,
   sections,
+  startRegistryContainer,
   startTargetContainer,
   TEST_LABELS,
   TEST_SESSION,
@@ -246,6 +247,64 @@ describe('egress provisioning on the Docker engine', () => {
       await egress.release();
     }
   }, 60_000);
+
+  it('allowlist: npm reads through the read-only registry gateway, and npm publish is refused both ways', async () => {
+    const registryTls = selfSignedCertificate(['registry.npmjs.org']);
+    const registry = await startRegistryContainer(docker, {
+      image,
+      network: targetNetwork,
+      tls: registryTls,
+    });
+    const logger = recordingLogger();
+    const egress = await provisionEgress(
+      policy({ mode: 'allowlist', hosts: [registry.address], packageRegistries: true }),
+      options('run-registry', {
+        logger,
+        upstreamCa: registryTls.cert,
+        resolve: async (name) => {
+          if (name === 'registry.npmjs.org') return [registry.address];
+          throw Object.assign(new Error(`no such host ${name}`), { code: 'ENOTFOUND' });
+        },
+      }),
+    );
+    try {
+      expect(egress.env.npm_config_registry).toMatch(
+        /^http:\/\/[\d.]+:3128\/registry\/registry\.npmjs\.org\/$/,
+      );
+      const { output } = await runInContainer(docker, {
+        image,
+        networkMode: egress.networkMode,
+        env: {
+          ...egress.env,
+          npm_config_userconfig: '/tmp/npmrc',
+          npm_config_cache: '/tmp/npm-cache',
+          npm_config_fetch_retries: '0',
+        },
+        script: [
+          'mkdir -p /tmp/pkg && cd /tmp/pkg',
+          `printf '{"name":"hb-leak","version":"1.0.0"}' > package.json`,
+          // Tokens the attacker might bring, so npm gets as far as sending the upload.
+          'printf "%s:_authToken=fake\\n//registry.npmjs.org/:_authToken=fake\\n" "$(echo "$npm_config_registry" | cut -c6-)" > /tmp/npmrc',
+          'echo "== view"; npm view hb-demo version 2>&1',
+          'echo "== publish"; npm publish 2>&1; echo "rc=$?"',
+          'echo "== direct"; npm publish --registry https://registry.npmjs.org/ 2>&1; echo "rc=$?"',
+        ].join('\n'),
+      });
+      const out = sections(output);
+      expect(out.view?.trim()).toBe('1.0.0');
+      expect(out.publish).toContain('405 Method Not Allowed - PUT');
+      expect(out.publish).not.toContain('rc=0');
+      expect(out.direct).toContain('403 Forbidden - PUT https://registry.npmjs.org/hb-leak');
+      expect(out.direct).not.toContain('rc=0');
+      const refused = logger.records.filter((r) => r.msg === 'egress refused').map((r) => r.fields.reason);
+      expect(refused).toContain('registry-read-only');
+      const seen = (await registry.container.logs({ stdout: true })).toString('utf8');
+      expect(seen).toContain('GET /hb-demo');
+      expect(seen).not.toMatch(/PUT|POST/);
+    } finally {
+      await egress.release();
+    }
+  }, 90_000);
 
   it('allowlist: a listed name resolving to a private address is refused when the address is not listed', async () => {
     const egress = await provisionEgress(

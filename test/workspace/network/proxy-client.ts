@@ -35,14 +35,17 @@ export async function startOrigin(): Promise<{ server: Server; port: number; clo
  * An https origin on 127.0.0.1 with a certificate for `names`; counts the requests that reached it
  * and echoes the name the client asked for (SNI) and the Host header.
  */
-export async function startTlsOrigin(credentials: { key: string; cert: string }) {
+export async function startTlsOrigin(
+  credentials: { key: string; cert: string },
+  at: { host: string; port: number } = { host: '127.0.0.1', port: 0 },
+) {
   const seen: string[] = [];
   const server = createHttpsServer(credentials, (req, res) => {
     const servername = (req.socket as Socket & { servername?: string | false }).servername;
-    seen.push(`${String(servername)} ${req.url}`);
+    seen.push(`${req.method} ${String(servername)} ${req.url}`);
     res.end(`tls origin saw sni=${String(servername)} host=${req.headers.host} ${req.url}`);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(at.port, at.host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
     port,
@@ -118,13 +121,14 @@ export function viaProxy(
   proxyPort: number,
   url: string,
   headers: Record<string, string> = {},
+  method = 'GET',
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     // As a proxy client sends it: Host names the target, not the proxy.
     const target = URL.canParse(url) ? { host: new URL(url).host } : {};
     const sent = { ...target, ...headers };
     const req = request(
-      { host: '127.0.0.1', port: proxyPort, path: url, headers: sent, agent: false },
+      { host: '127.0.0.1', port: proxyPort, method, path: url, headers: sent, agent: false },
       (res) => {
         let body = '';
         res.setEncoding('utf8');

@@ -60,6 +60,8 @@ export async function ensureTrackingComment(
     runId: options.runId,
     targetKey: options.targetKey,
     redact: options.redact,
+    // A run that has not started has no agent text to show: no host needs allowing.
+    allowedHosts: [],
     ...(options.runUrl ? { runUrl: options.runUrl } : {}),
   });
   const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });

@@ -1,8 +1,8 @@
 import { type RunState, TERMINAL_STATUSES } from '../../../agent/run-state.js';
 import type { ActionEvent, RunEvent } from '../../../events/event.js';
+import { neutralizeAgentMarkdown } from '../../../security/markdown/neutralize-agent-markdown.js';
 import type { Redact } from '../../../security/redactor.js';
 import { inlineCode } from '../markdown/inline-code.js';
-import { neutralizeAgentMarkdown } from '../markdown/neutralize-agent-markdown.js';
 import { type CommandRun, summarizeRunEvents } from '../summarize-run-events.js';
 import { trackingMarker } from './tracking-marker.js';
 
@@ -10,6 +10,8 @@ export interface RenderTrackingCommentOptions {
   readonly runId: string;
   readonly targetKey: string;
   readonly redact: Redact;
+  /** Hosts the agent's links and images may point at: the repository's GitHub web host. */
+  readonly allowedHosts: readonly string[];
   /** A page where the run can be followed, when the installation has one. */
   readonly runUrl?: string;
   /** How many of the latest commands to list. */
@@ -40,14 +42,15 @@ export function renderTrackingComment(
   const lines: string[] = [trackingMarker(options.runId, options.targetKey), `### ${headline(state)}`];
   const follow = options.runUrl ? ` · [follow the run](${options.runUrl})` : '';
   lines.push(`Run ${inlineCode(options.runId)}${follow}`);
-  for (const note of options.notes ?? [])
-    lines.push(`> ${neutralizeAgentMarkdown(note).replace(/\n/g, ' ')}`);
+  const neutralize = (text: string) => neutralizeAgentMarkdown(text, options);
+  // Joined into one line before neutralising: joining after could turn code back into Markdown.
+  for (const note of options.notes ?? []) lines.push(`> ${neutralize(note.replace(/\n/g, ' '))}`);
 
   if (state.tasks.length > 0) {
     lines.push('', '**Plan**');
     for (const task of state.tasks) {
       const mark = task.status === 'done' ? '✅' : task.status === 'in_progress' ? '🔄' : '⬜';
-      lines.push(`- ${mark} ${oneLine(task.title)}`);
+      lines.push(`- ${mark} ${neutralize(oneLine(task.title))}`);
     }
   }
   if (summary.commands.length > 0) {
@@ -77,7 +80,7 @@ export function renderTrackingComment(
   lines.push('', costLine(state));
   if (options.outcome) lines.push('', options.outcome);
   else if (state.status === 'finished' && state.finishMessage) {
-    lines.push('', '**Summary**', neutralizeAgentMarkdown(state.finishMessage));
+    lines.push('', '**Summary**', neutralize(state.finishMessage));
   }
   const body = options.redact(lines.join('\n'));
   return body.length > MAX_CHARS ? `${body.slice(0, MAX_CHARS)}\n\n…(cut)` : body;
@@ -133,7 +136,8 @@ function costLine(state: RunState): string {
   return `<sub>${steps} · ${cost} ${when}</sub>`;
 }
 
+/** One line of at most 200 characters, cut before it is neutralised (a cut could open a code span). */
 function oneLine(text: string): string {
-  const line = neutralizeAgentMarkdown(text).replace(/\s+/g, ' ');
+  const line = text.replace(/\s+/g, ' ');
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
