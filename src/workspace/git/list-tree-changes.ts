@@ -10,7 +10,7 @@ import { TamperedCheckoutError } from './git-errors.js';
 /** Runs git in the repository that holds both trees: stdout as text, or as bytes (raw objects). */
 export interface TreeGit {
   text(args: string[]): Promise<string>;
-  bytes(args: string[]): Promise<Buffer>;
+  bytes(args: string[], input: string): Promise<Buffer>;
 }
 
 /** Blobs above this are not read: a rule that needed one treats it as changed (fail closed). */
@@ -69,42 +69,91 @@ export async function listTreeChanges(git: TreeGit, fromTree: string, toTree: st
     if (newMode === TREE) trees.add(newObject);
     records.push({ path: filePath, modes: [oldMode, newMode], objects: [oldObject, newObject] });
   }
-  for (const tree of trees) await readVerified(git, 'tree', tree);
+  // The blobs the rules read, and their sizes, then every object needed in one `cat-file --batch`.
+  const wanted = new Set<string>();
+  for (const { path: filePath, modes, objects } of records) {
+    for (const side of [0, 1] as const) {
+      const type = entryType(filePath, modes[side]);
+      if (type && type !== 'tree' && type !== 'gitlink' && wantsContent(filePath, type)) {
+        wanted.add(objects[side]);
+      }
+    }
+  }
+  const sizes = await blobSizes(git, [...wanted]);
+  const readable = [...wanted].filter((id) => (sizes.get(id) ?? Infinity) <= MAX_CONTENT_BYTES);
+  const contents = await readVerified(git, [
+    ...[...trees].map((id) => ({ id, type: 'tree' as const })),
+    ...readable.map((id) => ({ id, type: 'blob' as const })),
+  ]);
 
   const changes: TreeChange[] = [];
   for (const { path: filePath, modes, objects } of records) {
     // A folder's own record: its entries are records of their own.
-    const before = modes[0] === TREE ? null : await entry(git, filePath, modes[0], objects[0]);
-    const after = modes[1] === TREE ? null : await entry(git, filePath, modes[1], objects[1]);
+    const [before, after] = ([0, 1] as const).map((side): TreeEntry | null => {
+      const type = entryType(filePath, modes[side]);
+      if (type === null || type === 'tree') return null;
+      if (!wanted.has(objects[side])) return { type };
+      const content = contents.get(objects[side]);
+      return { type, content: content === undefined ? null : content.toString('utf8') };
+    }) as [TreeEntry | null, TreeEntry | null];
     if (before !== null || after !== null) changes.push({ path: filePath, before, after });
   }
   return changes;
 }
 
-async function entry(
-  git: TreeGit,
-  filePath: string,
-  mode: string,
-  object: string,
-): Promise<TreeEntry | null> {
+function entryType(filePath: string, mode: string): EntryType | 'tree' | null {
+  if (mode === TREE) return 'tree';
   const type = MODES[mode];
   if (type === undefined) throw new Error(`unexpected mode ${mode} for ${JSON.stringify(filePath)}`);
-  if (type === null) return null;
-  if (type === 'gitlink' || !wantsContent(filePath, type)) return { type };
-  const size = Number((await git.text(['cat-file', '-s', object])).trim());
-  if (!Number.isSafeInteger(size) || size > MAX_CONTENT_BYTES) return { type, content: null };
-  return { type, content: (await readVerified(git, 'blob', object)).toString('utf8') };
+  return type;
 }
 
-/** The object's bytes, after checking they hash to its id (SHA-1 or SHA-256, by the id's length). */
-async function readVerified(git: TreeGit, type: 'tree' | 'blob', id: string): Promise<Buffer> {
-  const bytes = await git.bytes(['cat-file', type, id]);
-  const actual = createHash(id.length === 64 ? 'sha256' : 'sha1')
-    .update(`${type} ${bytes.length}\0`)
-    .update(bytes)
-    .digest('hex');
-  if (actual !== id) {
-    throw new TamperedCheckoutError([{ key: `${type} ${id}`, value: 'its content does not match its id' }]);
+async function blobSizes(git: TreeGit, ids: readonly string[]): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  if (ids.length === 0) return sizes;
+  const out = (
+    await git.bytes(['cat-file', '--batch-check=%(objectname) %(objectsize)'], `${ids.join('\n')}\n`)
+  )
+    .toString('utf8')
+    .split('\n');
+  for (const line of out) {
+    const [id, size] = line.split(' ');
+    if (id && size && /^\d+$/.test(size)) sizes.set(id, Number(size));
   }
-  return bytes;
+  return sizes;
+}
+
+/**
+ * The objects' bytes, each checked to hash to its id (SHA-1 or SHA-256, by the id's length) and to
+ * be of the type asked for; one that is missing, of another type or forged is a `TamperedCheckoutError`.
+ */
+async function readVerified(
+  git: TreeGit,
+  objects: readonly { id: string; type: 'tree' | 'blob' }[],
+): Promise<Map<string, Buffer>> {
+  const found = new Map<string, Buffer>();
+  if (objects.length === 0) return found;
+  const out = await git.bytes(['cat-file', '--batch'], `${objects.map((o) => o.id).join('\n')}\n`);
+  let at = 0;
+  for (const { id, type } of objects) {
+    const end = out.indexOf(0x0a, at);
+    const header = out.subarray(at, end === -1 ? out.length : end).toString('utf8');
+    const match = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
+    if (end === -1 || !match || match[1] !== id || match[2] !== type) {
+      throw new TamperedCheckoutError([
+        { key: `${type} ${id}`, value: `unreadable (${header.slice(0, 80)})` },
+      ]);
+    }
+    const bytes = out.subarray(end + 1, end + 1 + Number(match[3]));
+    at = end + 1 + bytes.length + 1;
+    const actual = createHash(id.length === 64 ? 'sha256' : 'sha1')
+      .update(`${type} ${bytes.length}\0`)
+      .update(bytes)
+      .digest('hex');
+    if (actual !== id) {
+      throw new TamperedCheckoutError([{ key: `${type} ${id}`, value: 'its content does not match its id' }]);
+    }
+    found.set(id, bytes);
+  }
+  return found;
 }

@@ -86,7 +86,8 @@ export async function pushBranch(request: PushBranchRequest): Promise<PushBranch
     const baseTree = (await git(['rev-parse', '--verify', `${request.baseCommit}^{tree}`])).trim();
     if (tree === baseTree) return { kind: 'no-changes' };
     if (request.review) {
-      const bytes = (args: string[]) => runGitForBytes(args, { cwd: workTree, env, ...common });
+      const bytes = (args: string[], input: string) =>
+        runGitForBytes(args, { cwd: workTree, env, ...common, input });
       await request.review(await listTreeChanges({ text: (args) => git(args), bytes }, baseTree, tree));
     }
 

@@ -94,13 +94,19 @@ function gitEnvironment(options: Omit<RunGitOptions, 'cwd' | 'signal'>): Record<
  * `runGit` for output that is bytes, not text (raw objects): spawned directly, as simple-git only
  * returns strings, with the same environment and hardening. Failures are a redacted `GitCommandError`.
  */
-export function runGitForBytes(args: readonly string[], options: RunGitOptions): Promise<Buffer> {
+export function runGitForBytes(
+  args: readonly string[],
+  options: RunGitOptions & {
+    /** Written to git's standard input (`cat-file --batch` reads object names there). */
+    input?: string;
+  },
+): Promise<Buffer> {
   const env = gitEnvironment(options);
   return new Promise((resolve, reject) => {
     const child = spawn('git', [...args], {
       cwd: options.cwd,
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const stdout: Buffer[] = [];
@@ -111,6 +117,8 @@ export function runGitForBytes(args: readonly string[], options: RunGitOptions):
       if (options.signal?.aborted) reject(new GitCommandError('aborted', subcommand(args), null, 'aborted'));
       else reject(new GitCommandError('failed', subcommand(args), null, err.message));
     });
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input ?? '');
     child.once('close', (code) => {
       if (code === 0) return resolve(Buffer.concat(stdout));
       const text = Buffer.concat(stderr).toString('utf8');
