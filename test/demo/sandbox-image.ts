@@ -65,6 +65,14 @@ async function pingDocker(docker: Docker): Promise<string | undefined> {
 }
 
 function dockerUnreachable(where: string, reason: string): DemoSetupError {
+  // The engine runs, but its socket is not this user's: starting or installing anything would not help.
+  if (reason.includes('EACCES')) {
+    return new DemoSetupError(
+      `Docker is running at ${where} but this user may not use it (${reason}). The demo runs the agent\n` +
+        'in a Docker sandbox: add yourself to the docker group (sudo usermod -aG docker "$USER", then log in\n' +
+        'again), or run the demo with sudo.',
+    );
+  }
   return new DemoSetupError(
     `Docker is not reachable at ${where}: ${reason}. The demo runs the agent in a Docker sandbox.\n` +
       `Start the engine: sudo systemctl start docker, or open Docker Desktop, or set this machine up\n` +
