@@ -1,5 +1,5 @@
 import type { Html, Link, Nodes, Parents, Text } from 'mdast';
-import { toString } from 'mdast-util-to-string';
+import { toString as plainTextOf } from 'mdast-util-to-string';
 import { CONTINUE, SKIP, visit } from 'unist-util-visit';
 import { codeSpan } from './code-span.js';
 import { inspectHtml } from './inspect-html.js';
@@ -99,7 +99,7 @@ function editWithoutPosition(
   parents: ReadonlyMap<Nodes, Parents>,
   source: string,
 ): SourceEdit | null {
-  const needle = node.type === 'text' ? referenceSpans(node.value)[0]?.text : toString(node);
+  const needle = node.type === 'text' ? referenceSpans(node.value)[0]?.text : plainTextOf(node);
   let ancestor = parents.get(node);
   while (ancestor && ancestor.position?.start.offset === undefined) ancestor = parents.get(ancestor);
   const start = ancestor?.position?.start.offset;
