@@ -1,4 +1,5 @@
-/** Random Markdown mixing every form an agent could use to leak through an image or link. */
+// Random Markdown mixing every form an agent could use to leak through an image or link.
+
 /** A small seeded generator (mulberry32): the same cases on every run, any failure reproducible. */
 export function random(seed: number): () => number {
   let state = seed;
