@@ -8,6 +8,7 @@ import { replyToReviewThreads } from '../../../src/github/ops/reply-to-review-th
 import { renderTrackingComment } from '../../../src/github/ops/tracking-comment/render-tracking-comment.js';
 import { renderRunReport } from '../../../src/github/worker/render-run-report.js';
 import { offHostReferences } from '../../support/off-host-references.js';
+import { generate, random } from '../../support/random-markdown.js';
 import { API, BOT_LOGIN, OWNER, REPO, redact, testOctokit, useNock } from '../support/github-test-kit.js';
 
 /** What a steered agent writes to send the repository out when the comment is viewed (EchoLeak's forms). */
@@ -134,4 +135,47 @@ describe('agent text leaves for GitHub with no image or link off the repository 
     const text = renderOutcome({ kind: 'no_changes', explanation: '![x](https://github.com/a.png)' }, redact);
     expect(text).toContain('`![x](https://github.com/a.png)`');
   });
+
+  it('for random Markdown, in every renderer that places agent text', () => {
+    const next = random(42);
+    const withoutMarker = (body: string) => body.replace(/^<!-- handsbot:[^\n]* -->$/m, '');
+    const failures: { input: string; where: string; found: string[] }[] = [];
+    for (let i = 0; i < 60; i++) {
+      const input = generate(next);
+      const finished = { ...initialRunState('run-1'), status: 'finished' as const, finishMessage: input };
+      const bodies = {
+        prBody: renderPullRequestBody(
+          {
+            issueNumber: 1,
+            summary: input,
+            tests: [],
+            costUsd: 0,
+            steps: 1,
+            runId: 'r',
+            template: null,
+            allowedHosts: HOSTS,
+          },
+          redact,
+        ),
+        tracking: renderTrackingComment(finished, [], {
+          runId: 'r',
+          targetKey: 'k',
+          redact,
+          allowedHosts: HOSTS,
+          notes: [input],
+        }),
+        noChanges: renderOutcome({ kind: 'no_changes', explanation: input }, redact, HOSTS),
+        limit: renderOutcome(
+          { kind: 'limit_reached', reason: 'Stuck', done: input, partialBranch: null },
+          redact,
+          HOSTS,
+        ),
+      };
+      for (const [where, body] of Object.entries(bodies)) {
+        const found = offHostReferences(withoutMarker(body));
+        if (found.length > 0) failures.push({ input, where, found });
+      }
+    }
+    expect(failures.slice(0, 3)).toEqual([]);
+  }, 120_000);
 });
