@@ -26,6 +26,8 @@ export interface PullRequestBodyInput {
 }
 
 const MAX_BODY = 60_000;
+/** What the template and summary may take: the rest of `MAX_BODY` is for the flagged list and footer. */
+const MAX_MAIN = 50_000;
 
 /**
  * The pull request's description: the agent's summary (neutralised: no mentions, no closing
@@ -46,9 +48,13 @@ export function renderPullRequestBody(input: PullRequestBodyInput, redact: Redac
           .map((t) => `- ${inlineCode(t.command, 200)} → ${exitText(t)}`)
           .join('\n');
   const parts = { summary, testing, issue: `Fixes #${input.issueNumber}` };
-  const main = input.template
+  const filled = input.template
     ? fillPullRequestTemplate(input.template, parts)
     : [parts.issue, '## Summary', summary, '## Testing', testing].join('\n\n');
+  // A cut through neutralised text can leave a code span open and turn an image back into one, so
+  // an over-long description is cut by `neutralizeAgentMarkdown` itself, which cuts before it reads.
+  const main =
+    filled.length > MAX_MAIN ? neutralizeAgentMarkdown(filled, { allowedHosts: input.allowedHosts }) : filled;
   const cost = `$${input.costUsd.toFixed(input.costUsd < 1 ? 4 : 2)}`;
   const run = input.runUrl ? `[${input.runId}](${input.runUrl})` : inlineCode(input.runId);
   const footer = `<sub>Opened by handsbot · run ${run} · ${input.steps} steps · ${cost}</sub>`;
@@ -58,7 +64,20 @@ export function renderPullRequestBody(input: PullRequestBodyInput, redact: Redac
       '\n\n',
     ),
   );
-  return body.length > MAX_BODY ? `${body.slice(0, MAX_BODY)}\n\n…(cut)` : body;
+  if (body.length <= MAX_BODY) return body;
+  // Still too long (a flagged list of thousands of paths): the list stays whole and first, as it is
+  // what a reviewer must see, and the description gives way rather than being cut mid-text.
+  return redact(
+    [
+      flagged,
+      '---',
+      '_The description was too long to post; see the run._',
+      footer,
+      renderMarker({ run: input.runId }),
+    ]
+      .filter((part) => part !== '')
+      .join('\n\n'),
+  );
 }
 
 function exitText(t: CommandRun): string {

