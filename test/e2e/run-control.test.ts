@@ -106,7 +106,8 @@ describe('end to end: approval, stop and permission', () => {
       timeoutMs: 20_000,
       what: 'the sandbox to be removed',
     });
-    expect(stopped.body).toContain('Stopped: stopped by @maintainer.');
+    // The message is neutralised like any text that may carry the agent's words: the mention is code.
+    expect(stopped.body).toContain('Stopped: stopped by `@maintainer`.');
     // The model was never asked again after the stop, and nothing was pushed.
     expect(requestsFor('e2e-stop')).toHaveLength(2);
     expect(await git(env.gitDir, 'branch', '--list', `openhands/issue-${issue.number}-*`)).toBe('');
