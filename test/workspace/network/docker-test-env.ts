@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
+import { connectTestDocker } from '../../support/docker.js';
 
 /**
  * Label on every object these tests create, so `afterAll` (and a person) can find leftovers. The value
@@ -10,38 +11,14 @@ export const TEST_SESSION = `network-${randomBytes(4).toString('hex')}`;
 export const TEST_LABELS: Readonly<Record<string, string>> = Object.freeze({ [TEST_LABEL]: TEST_SESSION });
 
 /**
- * A real Docker engine and a local image with `node`, `curl` and `sh`. Missing Docker fails the test
- * (locally too, as the Redis tests do: a skipped network test looks green while testing nothing).
+ * A real Docker engine and the sandbox image (it has `node`, `curl` and `sh`), found as every Docker
+ * test finds them: missing Docker fails the test, locally too.
  */
 export async function dockerForTests(env: NodeJS.ProcessEnv = process.env): Promise<{
   docker: Dockerode;
   image: string;
 }> {
-  const docker = new Dockerode();
-  try {
-    await docker.ping();
-  } catch (cause) {
-    const hint =
-      env.CI === 'true'
-        ? 'CI must start dockerd before the tests (.ci/run).'
-        : 'Install docker.io and start it: dockerd > /tmp/dockerd.log 2>&1 &';
-    throw new Error(`Docker is not reachable: ${String(cause)}. ${hint}`, { cause });
-  }
-  const image = env.HANDSBOT_SANDBOX_IMAGE;
-  if (image === undefined || image === '') {
-    throw new Error(
-      'HANDSBOT_SANDBOX_IMAGE is not set: name a local image with node, curl and sh ' +
-        '(the sandbox image from sandbox/build-image.sh).',
-    );
-  }
-  try {
-    await docker.getImage(image).inspect();
-  } catch (cause) {
-    throw new Error(`HANDSBOT_SANDBOX_IMAGE=${image} is not present locally (no registry is reachable).`, {
-      cause,
-    });
-  }
-  return { docker, image };
+  return connectTestDocker(env);
 }
 
 export function testName(what: string): string {
