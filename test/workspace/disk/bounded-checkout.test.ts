@@ -7,8 +7,6 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerWorkspaceProvider } from '../../../jobs/adapters/docker-workspace-provider.js';
-import type { RunJobData } from '../../../jobs/run-job-context.js';
-import type { RunTask } from '../../../jobs/run-ports.js';
 import {
   FILESYSTEM_DISKS,
   imageOf,
@@ -18,6 +16,7 @@ import {
   reapCheckoutDisks,
 } from '../../../src/workspace/disk/index.js';
 import { listMirrors, MirrorCache, pushBranch } from '../../../src/workspace/git/index.js';
+import { ISSUE_RUN_DATA, ISSUE_RUN_TASK } from '../../jobs/adapters/provider-fixtures.js';
 import { waitFor } from '../../jobs/support.js';
 import {
   connectTestDocker,
@@ -65,30 +64,8 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const data: RunJobData = {
-  type: 'run',
-  installationId: 1,
-  repository: { id: 42, owner: 'acme', name: 'widgets' },
-  sender: { login: 'octocat', id: 1 },
-  deliveryId: 'd-1',
-  triggeredAt: '2026-01-01T00:00:00Z',
-  number: 7,
-  trigger: { kind: 'issue_labeled', issueNumber: 7, label: 'openhands' },
-};
-
-const task: RunTask = {
-  kind: 'issue',
-  number: 7,
-  title: 'add subtracts',
-  prompt: 'Fix it.',
-  checkoutRef: null,
-  defaultBranch: 'main',
-  pushBranch: 'openhands/issue-7-add-subtracts',
-  branchPolicy: { allowedPrefixes: ['openhands/'], protectedBranches: ['main'] },
-  fromFork: false,
-  allowWorkflowChanges: false,
-  draft: true,
-};
+const data = ISSUE_RUN_DATA;
+const task = ISSUE_RUN_TASK;
 
 function mirrors(spareCheckouts = false) {
   return new MirrorCache({
