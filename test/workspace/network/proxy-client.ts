@@ -18,17 +18,7 @@ export async function startOrigin(): Promise<{ server: Server; port: number; clo
       JSON.stringify({ host: req.headers.host, url: req.url, proxyAuth: req.headers['proxy-authorization'] }),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    server,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { server, ...(await listen(server, { host: '127.0.0.1', port: 0 })) };
 }
 
 /**
@@ -45,11 +35,18 @@ export async function startTlsOrigin(
     seen.push(`${req.method} ${String(servername)} ${req.url}`);
     res.end(`tls origin saw sni=${String(servername)} host=${req.headers.host} ${req.url}`);
   });
+  return { seen, ...(await listen(server, at)) };
+}
+
+/** Listens at `at`; `close` drops open connections too, so a kept-alive client cannot hold it up. */
+async function listen(
+  server: Server,
+  at: { host: string; port: number },
+): Promise<{ port: number; close(): Promise<void> }> {
   await new Promise<void>((resolve) => server.listen(at.port, at.host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
     port,
-    seen,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
